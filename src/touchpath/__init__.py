@@ -1,0 +1,5 @@
+"""touchpath: customer touchpoints and journeys."""
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]
