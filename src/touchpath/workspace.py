@@ -46,6 +46,7 @@ class EventsSection(BaseModel):
 class GroupSection(_Section):
     workspaces: list[str] = Field(min_length=1)
     default: str | None = None
+    demo: bool = False
 
 
 class WorkspaceConfig(_Section):
