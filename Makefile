@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo
 
-.PHONY: demo test lint
+.PHONY: demo test lint i18n
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,14 @@ test: $(BIN)/python
 lint:
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+
+# Refresh the message catalogues after changing texts; then translate the new
+# entries in src/touchpath/locale/ru/LC_MESSAGES/touchpath.po and run it again.
+LOCALE := src/touchpath/locale
+i18n: $(BIN)/python
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
+		--project touchpath -o $(LOCALE)/touchpath.pot src/touchpath
+	test -f $(LOCALE)/ru/LC_MESSAGES/touchpath.po || \
+		$(BIN)/pybabel init -i $(LOCALE)/touchpath.pot -d $(LOCALE) -D touchpath -l ru
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(LOCALE)/touchpath.pot -d $(LOCALE) -D touchpath
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D touchpath

@@ -25,6 +25,7 @@ from touchpath import __version__
 from touchpath.config import Settings
 from touchpath.errors import TouchpathError
 from touchpath.i18n import _, detect_language, set_language
+from touchpath.labels import label
 from touchpath.workspace import Workspace, find_workspace, group_members
 
 set_language(detect_language())  # before the commands are declared, so --help is translated
@@ -137,12 +138,10 @@ def root(
     ctx.obj = Settings(workspace=workspace)
 
 
-
-
 # --- workspaces -------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(help=_("Make an empty workspace: touchpath.toml, metadata DB, events DB."))
 @user_errors
 def init(
     ctx: typer.Context,
@@ -157,7 +156,6 @@ def init(
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Make an empty workspace: touchpath.toml, metadata DB, events DB."""
     from touchpath.bootstrap import init_workspace
     from touchpath.model import Catalogue
 
@@ -170,7 +168,7 @@ def init(
     out.print(_("Workspace created in {path}").format(path=ws.root))
 
 
-@app.command()
+@app.command(help=_("Build the demo: a clinic and an electronics shop with a year of journeys."))
 @user_errors
 def demo(
     ctx: typer.Context,
@@ -189,7 +187,6 @@ def demo(
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Build the demo: a clinic and an electronics shop with a year of journeys."""
     from touchpath.bootstrap import DEMO_BUSINESSES, build_demo
     from touchpath.summary import summarise
 
@@ -199,32 +196,43 @@ def demo(
         fail(_("unknown demo business {name}; choose from shop, clinic").format(name=unknown[0]))
     root = directory or workspace_root(ctx)
     with progress_bar(_("Building the demo"), enabled=not json_out) as update:
-        made = build_demo(root, customers=customers, seed=seed, businesses=businesses,
-                          replace=force, progress=update)
+        made = build_demo(
+            root,
+            customers=customers,
+            seed=seed,
+            businesses=businesses,
+            replace=force,
+            progress=update,
+        )
     summaries = [summarise(ws) for ws in made]
     if json_out:
-        emit_json({"workspace": str(root.resolve()),
-                   "workspaces": [s.to_json() for s in summaries]})
+        emit_json(
+            {"workspace": str(root.resolve()), "workspaces": [s.to_json() for s in summaries]}
+        )
         return
     for summary in summaries:
         show_summary(summary)
-    out.print(_("Demo built in {path}. Try: touchpath --workspace {path} info").format(
-        path=root.resolve()))
+    out.print(
+        _("Demo built in {path}. Try: touchpath --workspace {path} info").format(
+            path=root.resolve()
+        )
+    )
 
 
-@app.command()
+@app.command(help=_("Summarise the workspace: catalogue, events, channels, imports."))
 @user_errors
 def info(ctx: typer.Context, json_out: JsonOpt = False) -> None:
-    """Summarise the workspace: catalogue, events, channels, imports."""
     from touchpath.summary import summarise
 
     settings: Settings = ctx.obj
     members = group_members(workspace_root(ctx))
-    summaries = [summarise(find_workspace(m, metadata_url=settings.metadata_url))
-                 for m in members]
+    summaries = [summarise(find_workspace(m, metadata_url=settings.metadata_url)) for m in members]
     if json_out:
-        emit_json(summaries[0].to_json() if len(summaries) == 1
-                  else {"workspaces": [s.to_json() for s in summaries]})
+        emit_json(
+            summaries[0].to_json()
+            if len(summaries) == 1
+            else {"workspaces": [s.to_json() for s in summaries]}
+        )
         return
     for summary in summaries:
         show_summary(summary)
@@ -235,7 +243,7 @@ def show_summary(s: Any) -> None:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()
-    status = ", ".join(f"{_(k)} {v}" for k, v in s.touchpoints_by_status.items()) or "0"
+    status = ", ".join(f"{label(k)} {v}" for k, v in s.touchpoints_by_status.items()) or "0"
     rows = [
         (_("Touchpoints"), f"{s.touchpoints} ({status})"),
         (_("Stages / chains / competitors"), f"{s.stages} / {s.chains} / {s.competitors}"),
@@ -255,8 +263,12 @@ def show_summary(s: Any) -> None:
         for col in (_("channel"), _("touches"), _("customers"), _("conversions")):
             table.add_column(col, justify="left" if col == _("channel") else "right")
         for row in s.channels:
-            table.add_row(escape(row["channel"]), f"{row['touches']:,}",
-                          f"{row['customers']:,}", f"{row['conversions']:,}")
+            table.add_row(
+                escape(label(row["channel"])),
+                f"{row['touches']:,}",
+                f"{row['customers']:,}",
+                f"{row['conversions']:,}",
+            )
         out.print(table)
 
 
@@ -267,7 +279,9 @@ def _day(value: Any) -> str:
 # --- import -----------------------------------------------------------------------------
 
 
-@app.command("import")
+@app.command(
+    "import", help=_("Import touch events; bad rows go to quarantine, re-imports add nothing.")
+)
 @user_errors
 def import_(
     ctx: typer.Context,
@@ -284,7 +298,6 @@ def import_(
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Import touch events; bad rows go to quarantine, re-imports add nothing."""
     from touchpath.bootstrap import load_catalogue
     from touchpath.ingest.mapping import load_mapping
     from touchpath.ingest.pipeline import import_events
@@ -293,29 +306,37 @@ def import_(
     rules = load_mapping(mapping) if mapping is not None else None
     catalogue = load_catalogue(ws)
     with progress_bar(_("Importing {file}").format(file=file.name), enabled=not json_out) as bar:
-        report = import_events(ws.engine, file, mapping=rules, fmt=fmt, catalogue=catalogue,
-                               progress=bar)
+        report = import_events(
+            ws.engine, file, mapping=rules, fmt=fmt, catalogue=catalogue, progress=bar
+        )
     if json_out:
         emit_json(report.to_json())
     else:
-        out.print(_("{file}: {read:,} rows read, {imported:,} imported, {dup:,} duplicates, "
-                    "{quarantined:,} quarantined").format(
-            file=escape(str(file)), read=report.rows_read, imported=report.imported,
-            dup=report.duplicates, quarantined=report.quarantined))
+        out.print(
+            _(
+                "{file}: {read:,} rows read, {imported:,} imported, {dup:,} duplicates, "
+                "{quarantined:,} quarantined"
+            ).format(
+                file=escape(str(file)),
+                read=report.rows_read,
+                imported=report.imported,
+                dup=report.duplicates,
+                quarantined=report.quarantined,
+            )
+        )
         if report.quarantined:
             out.print(_("See them with: touchpath quarantine"))
     if strict and report.quarantined:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=_("Show rows that imports set aside, with file, line, field and reason."))
 @user_errors
 def quarantine(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(min=1, help=_("Rows to show."))] = 50,
     json_out: JsonOpt = False,
 ) -> None:
-    """Show rows that imports set aside, with file, line, field and reason."""
     ws = open_workspace(ctx)
     con = ws.engine.connect(read_only=True)
     try:
@@ -331,18 +352,22 @@ def quarantine(
     for col in (_("import"), _("file"), _("line"), _("field"), _("reason")):
         grid.add_column(col)
     for row in rows:
-        grid.add_row(str(row["import_id"]), escape(str(row["source"])), str(row["line"]),
-                     escape(str(row["field"] or "")), escape(str(row["reason"])))
+        grid.add_row(
+            str(row["import_id"]),
+            escape(str(row["source"])),
+            str(row["line"]),
+            escape(str(row["field"] or "")),
+            escape(str(row["reason"])),
+        )
     out.print(grid)
 
 
 # --- catalogue --------------------------------------------------------------------------
 
 
-@catalogue_app.command("list")
+@catalogue_app.command("list", help=_("List the touchpoints with their attributes."))
 @user_errors
 def catalogue_list(ctx: typer.Context, json_out: JsonOpt = False) -> None:
-    """List the touchpoints with their attributes."""
     from touchpath.bootstrap import load_catalogue
 
     catalogue = load_catalogue(open_workspace(ctx))
@@ -350,19 +375,38 @@ def catalogue_list(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         emit_json(catalogue.model_dump(mode="json"))
         return
     table = Table(title=escape(catalogue.business), title_justify="left")
-    cols = (_("id"), _("name"), _("channel"), _("mode"), _("stages"), _("role"), _("owner"),
-            _("status"))
+    cols = (
+        _("id"),
+        _("name"),
+        _("channel"),
+        _("mode"),
+        _("stages"),
+        _("role"),
+        _("owner"),
+        _("status"),
+    )
     for col in cols:
         table.add_column(col)
     for tp in catalogue.touchpoints:
         owner = tp.owner or (_("automated") if tp.automated else "—")
-        role = _(str(tp.role)) + (" ★" if tp.wow else "")
-        table.add_row(tp.id, escape(tp.name), _(str(tp.channel)), _(str(tp.mode)),
-                      ", ".join(tp.stages), role, escape(owner), _(str(tp.status)))
+        role = label(tp.role) + (" ★" if tp.wow else "")
+        table.add_row(
+            tp.id,
+            escape(tp.name),
+            label(tp.channel),
+            label(tp.mode),
+            ", ".join(tp.stages),
+            role,
+            escape(owner),
+            label(tp.status),
+        )
     out.print(table)
 
 
-@catalogue_app.command("validate")
+@catalogue_app.command(
+    "validate",
+    help=_("Check a catalogue YAML file (or the stored catalogue) and list every problem."),
+)
 @user_errors
 def catalogue_validate(
     ctx: typer.Context,
@@ -371,7 +415,6 @@ def catalogue_validate(
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Check a catalogue YAML file (or the stored catalogue) and list every problem."""
     from touchpath.bootstrap import load_catalogue
     from touchpath.catalogue.yaml_io import CatalogueFileError, load_catalogue_yaml
 
@@ -383,8 +426,9 @@ def catalogue_validate(
         except CatalogueFileError as exc:
             problems = [str(e) for e in exc.errors] or [str(exc)]
     else:
-        problems = [f"{p.field}: {p.message}"
-                    for p in load_catalogue(open_workspace(ctx)).problems()]
+        problems = [
+            f"{p.field}: {p.message}" for p in load_catalogue(open_workspace(ctx)).problems()
+        ]
     if json_out:
         emit_json({"valid": not problems, "problems": problems})
     elif problems:
@@ -396,7 +440,9 @@ def catalogue_validate(
         raise typer.Exit(1)
 
 
-@catalogue_app.command("export")
+@catalogue_app.command(
+    "export", help=_("Write the catalogue as YAML, to keep it under version control.")
+)
 @user_errors
 def catalogue_export(
     ctx: typer.Context,
@@ -404,7 +450,6 @@ def catalogue_export(
         Path | None, typer.Option("--output", "-o", help=_("File to write (default: stdout)."))
     ] = None,
 ) -> None:
-    """Write the catalogue as YAML, to keep it under version control."""
     from touchpath.bootstrap import load_catalogue
     from touchpath.catalogue.yaml_io import dump_catalogue_yaml
 
@@ -416,25 +461,34 @@ def catalogue_export(
         err.print(_("Catalogue written to {path}").format(path=output))
 
 
-@catalogue_app.command("import")
+@catalogue_app.command(
+    "import", help=_("Replace the stored catalogue with a YAML file (validated first).")
+)
 @user_errors
 def catalogue_import(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help=_("Catalogue YAML file."))],
     json_out: JsonOpt = False,
 ) -> None:
-    """Replace the stored catalogue with a YAML file (validated first)."""
     from touchpath.bootstrap import store_catalogue
     from touchpath.catalogue.yaml_io import load_catalogue_yaml
 
     catalogue = load_catalogue_yaml(file)
     store_catalogue(open_workspace(ctx), catalogue)
     if json_out:
-        emit_json({"imported": str(file), "touchpoints": len(catalogue.touchpoints),
-                   "chains": len(catalogue.chains)})
+        emit_json(
+            {
+                "imported": str(file),
+                "touchpoints": len(catalogue.touchpoints),
+                "chains": len(catalogue.chains),
+            }
+        )
         return
-    out.print(_("Catalogue imported: {n} touchpoints, {c} chains").format(
-        n=len(catalogue.touchpoints), c=len(catalogue.chains)))
+    out.print(
+        _("Catalogue imported: {n} touchpoints, {c} chains").format(
+            n=len(catalogue.touchpoints), c=len(catalogue.chains)
+        )
+    )
 
 
 def main() -> None:

@@ -15,11 +15,12 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from touchpath.engines import EventsEngine, make_engine
+from touchpath.errors import TouchpathError
 
 CONFIG_FILE = "touchpath.toml"
 
 
-class WorkspaceError(Exception):
+class WorkspaceError(TouchpathError):
     """A workspace is missing or its configuration is wrong; the message says which file."""
 
 

@@ -12,8 +12,10 @@ from typing import Any, Protocol
 
 import ibis
 
+from touchpath.errors import TouchpathError
 
-class EngineUnavailableError(RuntimeError):
+
+class EngineUnavailableError(TouchpathError):
     """An engine named in the workspace is not installed; the message says how to add it."""
 
 
