@@ -1,0 +1,505 @@
+"""Touchpoint mapping rules: which catalogue touchpoint an imported event is.
+
+A workspace's ``rules.yaml`` (or the ``touchpoints:`` section of an import mapping) lists
+rules in order; the **first** rule whose fields all match gives the event its touchpoint::
+
+    touchpoints:
+      - touchpoint: contacts_page
+        url: "*/contacts*"
+      - touchpoint: yandex_direct
+        utm_source: [yandex, ya.ru]
+        utm_medium: cpc
+      - touchpoint: callback_form
+        event_name: "re:^(callback|call_me)_"
+
+Each match field takes one pattern or a list of patterns (any of them may match):
+
+- ``re:<regex>``: a regular expression searched anywhere in the value (RE2 syntax, as DuckDB
+  runs it; lookarounds and back-references are refused);
+- a text with ``*`` (any run of characters) or ``?`` (one character): a glob over the whole
+  value;
+- any other text: the whole value, exactly.
+
+Matching ignores letter case. A missing value counts as the empty text, so ``utm_source: ""``
+matches events without a source. ``utm_source`` / ``utm_medium`` / ``utm_campaign`` read the
+staged ``source`` / ``medium`` / ``campaign`` columns and, when those are empty, the
+``utm_*`` parameter of the event's url.
+
+The same rules run in two places with identical meaning: :func:`touchpoint_sql` builds one
+DuckDB ``CASE`` expression for bulk imports, :func:`match_touchpoint` is the pure-Python
+oracle (tests check that both agree on random rows).
+
+>>> rules = [TouchpointRule(touchpoint="contacts_page", url="*/contacts*")]
+>>> match_touchpoint(rules, {"url": "https://shop.ru/contacts/"})
+'contacts_page'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from touchpath.model.base import Slug
+
+__all__ = [
+    "MATCH_FIELDS",
+    "MappingRules",
+    "RulesError",
+    "TouchpointRule",
+    "UnknownTouchpointError",
+    "load_rules",
+    "match_touchpoint",
+    "parse_rules",
+    "sql_literal",
+    "touchpoint_sql",
+]
+
+MATCH_FIELDS: dict[str, str] = {
+    "event_name": "event_name",
+    "url": "url",
+    "utm_source": "source",
+    "utm_medium": "medium",
+    "utm_campaign": "campaign",
+    "referrer": "referrer",
+    "channel": "channel",
+}
+"""Rule field → staged column it is matched against."""
+
+_UTM_FALLBACK = {"source": "utm_source", "medium": "utm_medium", "campaign": "utm_campaign"}
+
+# Constructs Python's ``re`` accepts but DuckDB's RE2 does not (or reads differently).
+_NOT_RE2 = re.compile(r"\(\?[=!]|\(\?<[=!]|\(\?P=|\(\?>|\\[1-9]|\\Z|[*+?}][+]")
+
+
+def sql_literal(text: str) -> str:
+    """A SQL string literal for ``text``: quotes doubled, so no value can end the literal.
+
+    >>> sql_literal("it's")
+    "'it''s'"
+    """
+    if "\x00" in text:
+        raise ValueError("text contains a NUL character")
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _url_param_regex(name: str) -> str:
+    return rf"[?&]{name}=([^&#]*)"
+
+
+def _glob_to_like(glob: str) -> str:
+    out = []
+    for ch in glob:
+        if ch == "*":
+            out.append("%")
+        elif ch == "?":
+            out.append("_")
+        elif ch in "\\%_":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _glob_to_regex(glob: str) -> str:
+    return "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in glob)
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    kind: Literal["exact", "glob", "regex"]
+    text: str
+
+    @classmethod
+    def parse(cls, raw: str) -> _Pattern:
+        if raw.startswith("re:"):
+            return cls("regex", raw[3:])
+        if "*" in raw or "?" in raw:
+            return cls("glob", raw.lower())
+        return cls("exact", raw.lower())
+
+    @cached_property
+    def _compiled(self) -> re.Pattern[str]:
+        if self.kind == "regex":
+            return re.compile(self.text, re.IGNORECASE)
+        return re.compile(_glob_to_regex(self.text), re.DOTALL)
+
+    def matches(self, value: str) -> bool:
+        if self.kind == "exact":
+            return value.lower() == self.text
+        if self.kind == "glob":
+            return self._compiled.fullmatch(value.lower()) is not None
+        return self._compiled.search(value) is not None
+
+    def sql(self, column: str) -> str:
+        if self.kind == "exact":
+            return f"lower({column}) = {sql_literal(self.text)}"
+        if self.kind == "glob":
+            return f"lower({column}) LIKE {sql_literal(_glob_to_like(self.text))} ESCAPE '\\'"
+        return f"regexp_matches({column}, {sql_literal(self.text)}, 'i')"
+
+
+def _check_pattern(raw: str) -> str:
+    if "\x00" in raw:
+        raise ValueError("a pattern may not contain a NUL character")
+    if raw.startswith("re:"):
+        regex = raw[3:]
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {regex!r}: {exc}") from None
+        if _NOT_RE2.search(regex):
+            raise ValueError(
+                f"regular expression {regex!r} uses lookaround, back-references, atomic "
+                "groups, \\Z or possessive quantifiers, which DuckDB's RE2 does not support"
+            )
+    return raw
+
+
+Patterns = str | list[str] | None
+
+
+class TouchpointRule(BaseModel):
+    """One mapping rule: events matching **all** given fields get ``touchpoint``.
+
+    >>> rule = TouchpointRule(touchpoint="vk_ads", utm_source=["vk", "vk.com"], utm_medium="cpc")
+    >>> rule.matches({"source": "VK", "medium": "cpc"})
+    True
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    touchpoint: Slug
+    event_name: Patterns = None
+    url: Patterns = None
+    utm_source: Patterns = None
+    utm_medium: Patterns = None
+    utm_campaign: Patterns = None
+    referrer: Patterns = None
+    channel: Patterns = None
+    description: str | None = None
+
+    @field_validator(*MATCH_FIELDS, mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: Any) -> Any:
+        # YAML reads `utm_campaign: 2024` as a number; the user means the text.
+        def text(item: Any) -> Any:
+            is_number = isinstance(item, int | float) and not isinstance(item, bool)
+            return str(item) if is_number else item
+
+        return [text(v) for v in value] if isinstance(value, list) else text(value)
+
+    @field_validator(*MATCH_FIELDS, mode="after")
+    @classmethod
+    def _check_patterns(cls, value: Patterns) -> Patterns:
+        if isinstance(value, list):
+            if not value:
+                raise ValueError("an empty list matches nothing; give at least one pattern")
+            for item in value:
+                _check_pattern(item)
+        elif value is not None:
+            _check_pattern(value)
+        return value
+
+    @model_validator(mode="after")
+    def _has_a_condition(self) -> TouchpointRule:
+        if not any(getattr(self, name) is not None for name in MATCH_FIELDS):
+            raise ValueError(
+                "a rule needs at least one match field ("
+                + ", ".join(MATCH_FIELDS)
+                + '); to match every event write url: "*"'
+            )
+        return self
+
+    def conditions(self) -> list[tuple[str, tuple[_Pattern, ...]]]:
+        """The given match fields as (staged column, patterns), in field order."""
+        out = []
+        for name, column in MATCH_FIELDS.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            items = [value] if isinstance(value, str) else value
+            out.append((column, tuple(_Pattern.parse(item) for item in items)))
+        return out
+
+    def matches(self, row: Mapping[str, str | None]) -> bool:
+        """Whether the staged ``row`` (column → text) matches every given field."""
+        for column, patterns in self.conditions():
+            value = _row_value(row, column)
+            if not any(p.matches(value) for p in patterns):
+                return False
+        return True
+
+    def sql(self, columns: Mapping[str, str] | None = None) -> str:
+        """This rule's condition as a DuckDB boolean expression over the staged columns."""
+        parts = []
+        for column, patterns in self.conditions():
+            expr = _column_sql(column, columns or {})
+            exact = [p for p in patterns if p.kind == "exact"]
+            ors = [p.sql(expr) for p in patterns if p.kind != "exact"]
+            if len(exact) > 1:
+                values = ", ".join(sql_literal(p.text) for p in exact)
+                ors.insert(0, f"lower({expr}) IN ({values})")
+            elif exact:
+                ors.insert(0, exact[0].sql(expr))
+            parts.append("(" + " OR ".join(ors) + ")")
+        return "coalesce(" + " AND ".join(parts) + ", false)"
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _column_sql(column: str, columns: Mapping[str, str]) -> str:
+    expr = columns.get(column, _quote_ident(column))
+    if column in _UTM_FALLBACK:
+        url = columns.get("url", _quote_ident("url"))
+        param = sql_literal(_url_param_regex(_UTM_FALLBACK[column]))
+        return f"coalesce(nullif({expr}, ''), regexp_extract({url}, {param}, 1), '')"
+    return f"coalesce({expr}, '')"
+
+
+def _row_value(row: Mapping[str, str | None], column: str) -> str:
+    value = row.get(column)
+    if value:
+        return value
+    if column in _UTM_FALLBACK:
+        url = row.get("url")
+        if url:
+            found = re.search(_url_param_regex(_UTM_FALLBACK[column]), url)
+            if found:
+                return found.group(1)
+    return ""
+
+
+class UnknownTouchpointError(ValueError):
+    """Rules name touchpoints the catalogue does not have."""
+
+
+def _check_known(rules: Sequence[TouchpointRule], known: Collection[str] | None) -> None:
+    if known is None:
+        return
+    unknown = [
+        f"rule {i}: {rule.touchpoint}"
+        for i, rule in enumerate(rules, 1)
+        if rule.touchpoint not in known
+    ]
+    if unknown:
+        raise UnknownTouchpointError(
+            "rules name touchpoints missing from the catalogue: " + "; ".join(unknown)
+        )
+
+
+def touchpoint_sql(
+    rules: Sequence[TouchpointRule],
+    known: Collection[str] | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+) -> str:
+    """A DuckDB ``CASE`` expression giving the first matching rule's touchpoint, else NULL.
+
+    Parameters
+    ----------
+    rules
+        Rules in precedence order.
+    known
+        When given, the catalogue's touchpoint ids: a rule naming another id raises
+        :class:`UnknownTouchpointError`.
+    columns
+        Optional SQL expressions to use instead of the staged column names, e.g.
+        ``{"channel": "channel_group"}``.
+
+    Every rule value enters the SQL as an escaped string literal, never as SQL text.
+
+    >>> touchpoint_sql([TouchpointRule(touchpoint="site", url="*")])
+    'CASE WHEN coalesce((lower(coalesce("url", \\'\\')) LIKE \\'%\\' ESCAPE \\'\\\\\\'), false) THEN \\'site\\' ELSE NULL END'
+    """  # noqa: E501
+    _check_known(rules, known)
+    if not rules:
+        return "CAST(NULL AS VARCHAR)"
+    whens = " ".join(
+        f"WHEN {rule.sql(columns)} THEN {sql_literal(rule.touchpoint)}" for rule in rules
+    )
+    return f"CASE {whens} ELSE NULL END"
+
+
+def match_touchpoint(rules: Sequence[TouchpointRule], row: Mapping[str, str | None]) -> str | None:
+    """The first matching rule's touchpoint for a staged ``row``, or None (Python oracle).
+
+    >>> rules = [TouchpointRule(touchpoint="direct_ads", utm_source="yandex", utm_medium="cpc")]
+    >>> match_touchpoint(rules, {"url": "https://a.ru/?utm_source=Yandex&utm_medium=cpc"})
+    'direct_ads'
+    """
+    for rule in rules:
+        if rule.matches(row):
+            return rule.touchpoint
+    return None
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class RuleIssue:
+    """One problem found in a rules file."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class RulesError(ValueError):
+    """A rules file is wrong; ``issues`` lists each problem as ``file:line: field: message``."""
+
+    def __init__(self, issues: Sequence[RuleIssue]) -> None:
+        self.issues = list(issues)
+        super().__init__("\n".join(str(issue) for issue in self.issues))
+
+
+class MappingRules(BaseModel):
+    """The touchpoint rules of a workspace (``rules.yaml``), in precedence order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    touchpoints: list[TouchpointRule] = []
+
+    @classmethod
+    def load(cls, path: Path) -> MappingRules:
+        """Read ``path``; errors are :class:`RulesError` naming file, line and field."""
+        return cls(touchpoints=load_rules(path))
+
+    def sql(self, known: Collection[str] | None = None) -> str:
+        """:func:`touchpoint_sql` of these rules."""
+        return touchpoint_sql(self.touchpoints, known)
+
+    def match(self, row: Mapping[str, str | None]) -> str | None:
+        """:func:`match_touchpoint` of these rules."""
+        return match_touchpoint(self.touchpoints, row)
+
+
+def load_rules(path: Path) -> list[TouchpointRule]:
+    """Touchpoint rules from a YAML file: a list of rules, or a mapping with ``touchpoints:``.
+
+    Raises :class:`RulesError` (``file:line: field: message`` per problem) when the file
+    is not valid YAML or a rule is wrong.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RulesError([RuleIssue(str(path), 1, "file", f"not UTF-8 text: {exc}")]) from None
+    return parse_rules(text, filename=str(path))
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def parse_rules(text: str, *, filename: str = "<rules>") -> list[TouchpointRule]:
+    """Touchpoint rules from YAML text (see :func:`load_rules`).
+
+    >>> parse_rules("- touchpoint: blog\\n  url: '*/blog/*'\\n")[0].url
+    '*/blog/*'
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RulesError([RuleIssue(filename, line, "yaml", str(problem))]) from None
+    if root is None:
+        return []
+    items: yaml.Node | None = root
+    if isinstance(root, yaml.MappingNode):
+        items = None
+        for key, value in root.value:
+            if isinstance(key, yaml.ScalarNode) and key.value in ("touchpoints", "rules"):
+                items = value
+            else:
+                raise RulesError(
+                    [
+                        RuleIssue(
+                            filename,
+                            _line(key),
+                            str(getattr(key, "value", "?")),
+                            "unknown section; expected 'touchpoints'",
+                        )
+                    ]
+                )
+    if items is None or (isinstance(items, yaml.ScalarNode) and items.tag.endswith(":null")):
+        return []
+    if not isinstance(items, yaml.SequenceNode):
+        raise RulesError(
+            [RuleIssue(filename, _line(items), "touchpoints", "expected a list of rules")]
+        )
+    rules: list[TouchpointRule] = []
+    issues: list[RuleIssue] = []
+    for node in items.value:
+        rule, found = _parse_rule(node, filename)
+        issues.extend(found)
+        if rule is not None:
+            rules.append(rule)
+    if issues:
+        raise RulesError(issues)
+    return rules
+
+
+def _parse_rule(node: yaml.Node, filename: str) -> tuple[TouchpointRule | None, list[RuleIssue]]:
+    if not isinstance(node, yaml.MappingNode):
+        return None, [RuleIssue(filename, _line(node), "rule", "expected a mapping of fields")]
+    lines: dict[str, int] = {}
+    for key, value in node.value:
+        lines[str(getattr(key, "value", ""))] = _line(value)
+    data = _construct(node)
+    try:
+        return TouchpointRule.model_validate(data), []
+    except ValidationError as exc:
+        issues = []
+        for err in exc.errors():
+            loc = [str(part) for part in err["loc"]]
+            field = loc[0] if loc else "rule"
+            line = lines.get(field, _line(node))
+            message = err["msg"]
+            if err["type"] == "extra_forbidden":
+                message = "unknown field; expected one of touchpoint, " + ", ".join(MATCH_FIELDS)
+            elif err["type"] == "string_pattern_mismatch" and field == "touchpoint":
+                message = (
+                    "a touchpoint id is lower-case latin letters, digits and _ . - "
+                    f"(got {err['input']!r})"
+                )
+            elif err["type"] == "missing":
+                message = "required"
+            elif field in MATCH_FIELDS and len(loc) > 1:
+                message = "expected a text or a list of texts"
+                loc = [field]
+            elif message.startswith("Value error, "):
+                message = message[len("Value error, ") :]
+            issues.append(RuleIssue(filename, line, ".".join(loc) or "rule", message))
+        return None, _dedupe(issues)
+
+
+def _construct(node: yaml.Node) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _dedupe(issues: list[RuleIssue]) -> list[RuleIssue]:
+    seen: dict[tuple[int, str], RuleIssue] = {}
+    for issue in issues:
+        key = (issue.line, issue.field.split(".")[0])
+        seen.setdefault(key, issue)
+    return list(seen.values())
