@@ -1,0 +1,1 @@
+"""SQLAlchemy metadata store: ``db`` (engines, sessions), ``tables``, ``crud``, ``migrate``."""

@@ -1,0 +1,57 @@
+"""Engines and sessions for the metadata database.
+
+Nothing here is created at import time (STYLE practice 8): the CLI, the web app and the
+tests each build their own engine from a URL and pass sessions to :mod:`touchpath.store.crud`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def normalize_url(url: str | URL) -> URL:
+    """The URL with a driver we ship: a bare ``postgresql://`` means psycopg 3.
+
+    SQLAlchemy would pick psycopg2 for a bare ``postgresql://``, which touchpath does not
+    install; users copy such URLs from their hosting panel, so accept them.
+    """
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def create_engine(url: str | URL, *, connect_args: Mapping[str, Any] | None = None) -> sa.Engine:
+    """An engine for a metadata database URL (SQLite by default, PostgreSQL in production).
+
+    SQLite leaves foreign keys unenforced unless every connection asks for them, so a
+    connect hook turns them on; without it ``ON DELETE`` rules would silently do nothing.
+
+    >>> engine = create_engine("sqlite://")
+    >>> with engine.connect() as con:
+    ...     con.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    1
+    """
+    engine = sa.create_engine(normalize_url(url), connect_args=dict(connect_args or {}))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def session_factory(engine: sa.Engine) -> sessionmaker[Session]:
+    """Sessions bound to ``engine``; objects stay readable after commit (for the web layer)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
