@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from touchpath.demo.spec import DIRECT, Behaviour, Detour, Gap, Source
-from touchpath.model import Catalogue, Chain, Role, Status
+from touchpath.model import Catalogue, Chain, ChannelGroup, Role, Status
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -73,6 +73,7 @@ class StateSpace:
     entry_share: FloatArray
     entry_group: IntArray
     direct_source: int
+    offline_source: BoolArray
     keys: tuple[StateKey, ...]
 
     @property
@@ -380,5 +381,6 @@ def _facts(
         entry_share=shares / shares.sum(),
         entry_group=np.array(entry_group, dtype=np.int64),
         direct_source=bld.direct,
+        offline_source=np.array([s.channel is ChannelGroup.OFFLINE for s in bld.sources]),
         keys=keys,
     )

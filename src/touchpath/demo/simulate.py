@@ -144,7 +144,10 @@ def walk(
         t = _open_hours(hours, t, offset, rng)
         group = space.group[s, k]
         fresh = _draw_source(space, np.maximum(group, 0), rng)
-        kept = np.where(gap > SESSION_US, space.direct_source, out_src[-1][stay])
+        # An online touch after an offline one (a chat after the delivery) starts afresh.
+        prev = out_src[-1][stay]
+        new_session = (gap > SESSION_US) | space.offline_source[prev]
+        kept = np.where(new_session, space.direct_source, prev)
         src = np.where(group == INHERIT, kept, fresh)
         inside = t < end_us
         alive, nxt, t, src = alive[inside], nxt[inside], t[inside], src[inside]
