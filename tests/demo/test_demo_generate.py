@@ -20,6 +20,7 @@ from touchpath.demo import DEFAULT_START, DemoData, generate, load_catalogue
 from touchpath.demo.behaviours import BEHAVIOURS
 from touchpath.demo.markov import check
 from touchpath.engines.schema import CUSTOMER_COLUMNS, EVENT_COLUMNS, create_table_sql
+from touchpath.ingest.channels import channel_group
 from touchpath.model import ChannelGroup, Status
 
 # ``touchpath.demo.generate`` the attribute is the function; the module is imported by path.
@@ -159,13 +160,15 @@ def test_channels_agree_with_utm_tags(events: pd.DataFrame) -> None:
         "paid_social": {"paid_social"},
         "social": {"social"},
         "direct": {"(none)"},
+        "offline": {"offline"},
     }
     for channel, media in expected_medium.items():
         got = set(events.loc[events.channel == channel, "medium"].unique())
         assert got <= media, channel
     offline = events[events.channel == "offline"]
-    assert offline[["source", "medium", "campaign"]].isna().all().all()
-    assert not events.loc[events.channel != "offline", "source"].isna().any()
+    assert set(offline.medium) == {"offline"}
+    assert offline.campaign.isna().all()
+    assert events.source.notna().all()
     ads = events[events.touchpoint == "context_ad"]
     assert set(ads.channel) == {"paid_search"}
 
@@ -206,3 +209,25 @@ def test_behaviour_may_only_use_active_touchpoints() -> None:
     cat.touchpoint("online_chat").status = Status.PLANNED
     with pytest.raises(ValueError, match="online_chat"):
         check(BEHAVIOURS["clinic"], cat)
+
+
+def _known_gap(source: str) -> bool:
+    return source == "market.yandex.ru"
+
+
+@pytest.mark.parametrize("business", ["clinic", "shop"])
+def test_default_channel_grouping_agrees(business: str) -> None:
+    """Re-imported without its channel column, the demo's tags give the same channels.
+
+    Known gap: the default grouping counts every yandex.* host as a search engine, so a
+    click from Yandex Market (a marketplace, tagged referral) becomes organic search.
+    """
+    data = generate(business, customers=2000, seed=4)
+    tags = data.events.select(["channel", "source", "medium", "campaign"]).to_pandas()
+    tags = tags.drop_duplicates()
+    for row in tags.itertuples():
+        got = channel_group(row.source, row.medium, row.campaign, None, None, None)
+        if _known_gap(row.source):
+            assert got is ChannelGroup.ORGANIC_SEARCH, "gap fixed: drop _known_gap"
+        else:
+            assert got.value == row.channel, row

@@ -12,7 +12,6 @@ from touchpath.demo.spec import (
     DAY,
     HOUR,
     MINUTE,
-    OFFLINE,
     Behaviour,
     Detour,
     Entry,
@@ -23,6 +22,7 @@ from touchpath.demo.spec import (
     Source,
     Step,
     Value,
+    offline,
 )
 from touchpath.model.vocab import ChannelGroup as G
 
@@ -129,7 +129,7 @@ CLINIC = Behaviour(
         "phone_booking": Step(
             "appointment_booked",
             Gap(25 * MINUTE, 1.5),
-            OFFLINE,
+            offline("phone"),
             drop=0.07,
             detour=0.4,
             detours=(Detour("sms_reminder", 1.0, Gap(1.5 * DAY, 0.5)),),
@@ -143,14 +143,20 @@ CLINIC = Behaviour(
             optional=0.1,
             attributes=False,
         ),
-        "reception": Step("visit", Gap(3 * DAY, 0.8), OFFLINE, drop=0.005, hours=_CLINIC_HOURS),
+        "reception": Step(
+            "visit", Gap(3 * DAY, 0.8), offline("clinic"), drop=0.005, hours=_CLINIC_HOURS
+        ),
         "questionnaire": Step(
-            "form_filled", Gap(4 * MINUTE, 0.5), OFFLINE, optional=0.1, hours=_CLINIC_HOURS
+            "form_filled",
+            Gap(4 * MINUTE, 0.5),
+            offline("clinic"),
+            optional=0.1,
+            hours=_CLINIC_HOURS,
         ),
         "doctor": Step(
             "consultation",
             Gap(15 * MINUTE, 0.5),
-            OFFLINE,
+            offline("clinic"),
             repeat=0.08,
             repeat_gap=Gap(40 * MINUTE, 0.4),
             drop=0.02,
@@ -169,7 +175,7 @@ CLINIC = Behaviour(
             pages=("/lk/analizy",),
         ),
         "followup_call": Step(
-            "followup_call", Gap(3 * DAY, 0.5), OFFLINE, hours=(10, 19), attributes=False
+            "followup_call", Gap(3 * DAY, 0.5), offline("phone"), hours=(10, 19), attributes=False
         ),
         "review": Step(
             "review_posted",
@@ -333,7 +339,7 @@ SHOP = Behaviour(
             optional=0.4,
             pages=("/chat",),
         ),
-        "store_visit": Step("store_visit", Gap(DAY, 0.8), OFFLINE, hours=_STORE_HOURS),
+        "store_visit": Step("store_visit", Gap(DAY, 0.8), offline("store"), hours=_STORE_HOURS),
         "mobile_app": Step(
             "app_open",
             Gap(40.0, 0.7),
@@ -368,12 +374,14 @@ SHOP = Behaviour(
         "delivery": Step(
             "delivered",
             Gap(2 * DAY, 0.6),
-            OFFLINE,
+            offline("courier"),
             drop=0.02,
             detour=0.15,
             hours=(9, 22),
         ),
-        "store_pickup": Step("picked_up", Gap(DAY, 0.8), OFFLINE, drop=0.02, hours=_STORE_HOURS),
+        "store_pickup": Step(
+            "picked_up", Gap(DAY, 0.8), offline("store"), drop=0.02, hours=_STORE_HOURS
+        ),
         "loyalty": Step(
             "bonus_credited",
             Gap(2 * HOUR, 0.5),

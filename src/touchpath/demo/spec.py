@@ -44,8 +44,11 @@ class Source:
     weight: float = 1.0
 
 
-OFFLINE = (Source(ChannelGroup.OFFLINE),)
-"""Offline touches (phone, reception, store) carry no utm tags."""
+def offline(source: str) -> tuple[Source, ...]:
+    """Tags of an offline touch (a call, a visit, a delivery), as CRM exports label them:
+    medium ``offline``, so the default channel grouping puts them where we do."""
+    return (Source(ChannelGroup.OFFLINE, source, "offline"),)
+
 
 DIRECT = Source(ChannelGroup.DIRECT, "(direct)", "(none)")
 """A new session without a referrer, as web analytics label it."""
