@@ -57,6 +57,8 @@ __all__ = [
     "load_rules",
     "match_touchpoint",
     "parse_rules",
+    "pattern_match",
+    "pattern_sql",
     "sql_literal",
     "touchpoint_sql",
 ]
@@ -276,6 +278,34 @@ def _row_value(row: Mapping[str, str | None], column: str) -> str:
             if found:
                 return found.group(1)
     return ""
+
+
+def _parse_patterns(patterns: Sequence[str]) -> list[_Pattern]:
+    return [_Pattern.parse(_check_pattern(p)) for p in patterns]
+
+
+def pattern_sql(expr: str, patterns: Sequence[str]) -> str:
+    """SQL: whether the text ``expr`` matches any of ``patterns`` (rule pattern syntax).
+
+    NULL counts as the empty text, as in rules; no patterns match nothing.
+
+    >>> pattern_sql("stage", ["won", "*:won"])
+    "(lower(coalesce(stage, '')) = 'won' OR lower(coalesce(stage, '')) LIKE '%:won' ESCAPE '\\\\')"
+    """
+    parsed = _parse_patterns(patterns)
+    if not parsed:
+        return "false"
+    column = f"coalesce({expr}, '')"
+    return "(" + " OR ".join(p.sql(column) for p in parsed) + ")"
+
+
+def pattern_match(value: str | None, patterns: Sequence[str]) -> bool:
+    """Python twin of :func:`pattern_sql`.
+
+    >>> pattern_match("c2:won", ["re:^C[0-9]+:WON$"])
+    True
+    """
+    return any(p.matches(value or "") for p in _parse_patterns(patterns))
 
 
 class UnknownTouchpointError(ValueError):
