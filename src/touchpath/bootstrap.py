@@ -102,8 +102,8 @@ def write_events(
     now = datetime.now(UTC)
     with engine.raw() as con:
         con.execute("BEGIN")
-        import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()
-        assert import_id is not None
+        # DuckDB 2.0 keeps a result open until it is fully fetched: fetchall, not fetchone.
+        [import_id] = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()
         con.register("new_events", events)
         con.register("new_customers", customers)
         ev_cols = ", ".join(EVENT_COLUMNS)

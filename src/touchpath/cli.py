@@ -24,7 +24,7 @@ from rich.table import Table
 from touchpath import __version__
 from touchpath.config import Settings
 from touchpath.errors import TouchpathError
-from touchpath.i18n import _, detect_language, set_language
+from touchpath.i18n import _, detect_language, reset_language, set_language
 from touchpath.labels import label
 from touchpath.workspace import Workspace, find_workspace, group_members
 
@@ -71,7 +71,8 @@ def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 def fail(message: str) -> NoReturn:
-    err.print(f"[bold red]{_('error')}:[/] {escape(message)}")
+    prefix = _("error")
+    err.print(f"[bold red]{prefix}:[/] {escape(message)}")
     raise typer.Exit(1)
 
 
@@ -132,9 +133,10 @@ def root(
         raise typer.Exit(0)
     if lang is not None:
         try:
-            set_language(lang)
+            token = set_language(lang)
         except ValueError:
             fail(_("unsupported language {lang!r}; choose en or ru").format(lang=lang))
+        ctx.call_on_close(lambda: reset_language(token))
     ctx.obj = Settings(workspace=workspace)
 
 
@@ -255,8 +257,8 @@ def show_summary(s: Any) -> None:
         (_("Revenue"), ", ".join(f"{v:,.0f} {c}" for c, v in s.revenue.items()) or "—"),
         (_("Imports / quarantined rows"), f"{s.imports} / {s.quarantined}"),
     ]
-    for label, value in rows:
-        facts.add_row(label, escape(value))
+    for name, value in rows:
+        facts.add_row(name, escape(value))
     out.print(facts)
     if s.channels:
         table = Table(title=_("Channels"), title_justify="left")

@@ -52,6 +52,10 @@ def set_language(language: str) -> Token[str]:
     return _language.set(lang)
 
 
+def reset_language(token: Token[str]) -> None:
+    _language.reset(token)
+
+
 def get_language() -> str:
     return _language.get()
 

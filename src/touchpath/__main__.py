@@ -1,0 +1,5 @@
+"""``python -m touchpath`` runs the CLI."""
+
+from touchpath.cli import main
+
+main()
