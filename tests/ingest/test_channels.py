@@ -111,6 +111,7 @@ CASES: list[tuple[str | None, str | None, str | None, str | None, G]] = [
     ("unisender", "e-mail", None, SHOP, G.EMAIL),
     ("email", None, None, SHOP, G.EMAIL),
     ("sendpulse", "Newsletter", None, SHOP, G.EMAIL),
+    ("e.mail.ru", "referral", None, SHOP, G.EMAIL),  # GA4 names webmail referrers so
     (None, None, "https://e.mail.ru/inbox/", SHOP, G.EMAIL),
     (None, None, "https://mail.yandex.ru/?uid=1", SHOP, G.EMAIL),
     (None, None, "https://mail.google.com/mail/u/0/", SHOP, G.EMAIL),

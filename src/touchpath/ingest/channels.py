@@ -13,7 +13,8 @@ medium lower-cased, or the url's ``utm_source`` / ``utm_medium`` when they are e
 5. ``med`` is paid (``*cp*``, ppc, paid*, *retarget*, remarketing, context) or target /
    targeting: → **paid_social** when ``src`` is a social site or messenger, ``med`` mentions
    social / smm, or ``med`` is target*; else **paid_search**;
-6. ``src`` or ``med`` is email, e-mail, newsletter, mailing ... → **email**;
+6. ``src`` or ``med`` is email, e-mail, newsletter, mailing ..., or ``src`` is a webmail
+   (e.mail.ru, mail.yandex.ru, mail.google.com ...) → **email**;
 7. ``src`` or ``med`` is sms, or ``med`` mentions push / notification → **sms**;
 8. ``src`` is a messenger (telegram, t.me, whatsapp, viber ...) or ``med`` is messenger →
    **messenger**;
@@ -165,7 +166,7 @@ CHANNEL_RULES: tuple[tuple[str, str], ...] = (
     ("paid_search", "url has gclid, yclid, gbraid or wbraid"),
     ("referral", "medium is affiliate, partner, cpa"),
     ("paid_social / paid_search", "medium is paid: paid_social for social sources"),
-    ("email", "source or medium is email, newsletter, mailing"),
+    ("email", "source or medium is email, newsletter, mailing; source is a webmail"),
     ("sms", "source or medium is sms; medium mentions push or notification"),
     ("messenger", "source is a messenger; medium is messenger"),
     ("offline", "source or medium is offline, qr, print, outdoor, tv, radio"),
@@ -251,7 +252,7 @@ def channel_group(
     if _is(PAID_MEDIUM_RE, med) or med in TARGET_MEDIUMS:
         social = _is(SOCIAL_RE, src) or _is(MESSENGER_RE, src) or _is(PAID_SOCIAL_MEDIUM_RE, med)
         return ChannelGroup.PAID_SOCIAL if social else ChannelGroup.PAID_SEARCH
-    if src in EMAIL_WORDS or med in EMAIL_WORDS:
+    if src in EMAIL_WORDS or med in EMAIL_WORDS or _is(WEBMAIL_RE, src):
         return ChannelGroup.EMAIL
     if src in SMS_WORDS or med in SMS_WORDS or _is(PUSH_MEDIUM_RE, med):
         return ChannelGroup.SMS
@@ -382,7 +383,10 @@ def channel_group_sql(
             f"{_full(med, PAID_MEDIUM_RE)} OR {_in(med, TARGET_MEDIUMS)}",
             f"CASE WHEN {paid_social} THEN 'paid_social' ELSE 'paid_search' END",
         ),
-        (f"{_in(src, EMAIL_WORDS)} OR {_in(med, EMAIL_WORDS)}", "'email'"),
+        (
+            f"{_in(src, EMAIL_WORDS)} OR {_in(med, EMAIL_WORDS)} OR {_full(src, WEBMAIL_RE)}",
+            "'email'",
+        ),
         (
             f"{_in(src, SMS_WORDS)} OR {_in(med, SMS_WORDS)} OR {_full(med, PUSH_MEDIUM_RE)}",
             "'sms'",
