@@ -323,9 +323,9 @@ def amount_sql(text: str) -> tuple[str, str]:
         f"THEN replace({num}, '.', '') ELSE {num} END"
     )
     named = _in_map(word, CURRENCY_NAMES)
-    currency_word = f"CASE WHEN {word} = '' THEN NULL ELSE coalesce({named}, upper({word})) END"
     known_word = f"({word} = '' OR {named} IS NOT NULL OR regexp_full_match({word}, '[a-z]{{3}}'))"
     ok = f"TRY_CAST({normal} AS DOUBLE) IS NOT NULL AND {known_word}"
+    currency_word = f"CASE WHEN {ok} AND {word} <> '' THEN coalesce({named}, upper({word})) END"
     number = f"CASE WHEN {cell} IS NULL THEN NULL WHEN {ok} THEN {normal} ELSE {cell} END"
     return number, currency_word
 
