@@ -230,28 +230,59 @@ class TouchpointRule(BaseModel):
             out.append((column, tuple(_Pattern.parse(item) for item in items)))
         return out
 
-    def matches(self, row: Mapping[str, str | None]) -> bool:
-        """Whether the staged ``row`` (column → text) matches every given field."""
+    def matches(self, row: Mapping[str, str | None], *, own_domains: Sequence[str] = ()) -> bool:
+        """Whether the staged ``row`` (column → text) matches every given field.
+
+        ``channel`` matches the row's ``channel`` text or its channel group (the row's
+        ``channel_group``, else :func:`~touchpath.ingest.channels.channel_group_row`).
+        """
         for column, patterns in self.conditions():
-            value = _row_value(row, column)
-            if not any(p.matches(value) for p in patterns):
+            values = [_row_value(row, column)]
+            if column == "channel":
+                values.append(_row_group(row, own_domains))
+            if not any(p.matches(value) for p in patterns for value in values):
                 return False
         return True
 
-    def sql(self, columns: Mapping[str, str] | None = None) -> str:
+    def sql(
+        self, columns: Mapping[str, str] | None = None, *, own_domains: Sequence[str] = ()
+    ) -> str:
         """This rule's condition as a DuckDB boolean expression over the staged columns."""
+        cols = columns or {}
         parts = []
         for column, patterns in self.conditions():
-            expr = _column_sql(column, columns or {})
-            exact = [p for p in patterns if p.kind == "exact"]
-            ors = [p.sql(expr) for p in patterns if p.kind != "exact"]
-            if len(exact) > 1:
-                values = ", ".join(sql_literal(p.text) for p in exact)
-                ors.insert(0, f"lower({expr}) IN ({values})")
-            elif exact:
-                ors.insert(0, exact[0].sql(expr))
-            parts.append("(" + " OR ".join(ors) + ")")
+            ors = _patterns_sql(_column_sql(column, cols), patterns)
+            if column == "channel":
+                group = cols.get("channel_group") or _group_sql(cols, own_domains)
+                ors += " OR " + _patterns_sql(f"({group})", patterns)
+            parts.append("(" + ors + ")")
         return "coalesce(" + " AND ".join(parts) + ", false)"
+
+
+def _patterns_sql(expr: str, patterns: Sequence[_Pattern]) -> str:
+    exact = [p for p in patterns if p.kind == "exact"]
+    ors = [p.sql(expr) for p in patterns if p.kind != "exact"]
+    if len(exact) > 1:
+        values = ", ".join(sql_literal(p.text) for p in exact)
+        ors.insert(0, f"lower({expr}) IN ({values})")
+    elif exact:
+        ors.insert(0, exact[0].sql(expr))
+    return " OR ".join(ors)
+
+
+def _group_sql(columns: Mapping[str, str], own_domains: Sequence[str]) -> str:
+    from touchpath.ingest.channels import channel_group_sql  # channels imports this module
+
+    return channel_group_sql(columns=columns, own_domains=own_domains)
+
+
+def _row_group(row: Mapping[str, str | None], own_domains: Sequence[str]) -> str:
+    given = row.get("channel_group")
+    if given is not None:
+        return given
+    from touchpath.ingest.channels import channel_group_row  # channels imports this module
+
+    return channel_group_row(row, own_domains=own_domains).value
 
 
 def _quote_ident(name: str) -> str:
@@ -331,6 +362,7 @@ def touchpoint_sql(
     known: Collection[str] | None = None,
     *,
     columns: Mapping[str, str] | None = None,
+    own_domains: Sequence[str] = (),
 ) -> str:
     """A DuckDB ``CASE`` expression giving the first matching rule's touchpoint, else NULL.
 
@@ -342,8 +374,12 @@ def touchpoint_sql(
         When given, the catalogue's touchpoint ids: a rule naming another id raises
         :class:`UnknownTouchpointError`.
     columns
-        Optional SQL expressions to use instead of the staged column names, e.g.
-        ``{"channel": "channel_group"}``.
+        Optional SQL expressions to use instead of the staged column names
+        (``{"url": "page"}``); ``channel_group`` gives the event's channel group, which
+        a rule's ``channel`` matches besides the ``channel`` text (default: the
+        :func:`~touchpath.ingest.channels.channel_group_sql` expression).
+    own_domains
+        Passed to the default channel grouping.
 
     Every rule value enters the SQL as an escaped string literal, never as SQL text.
 
@@ -354,12 +390,18 @@ def touchpoint_sql(
     if not rules:
         return "CAST(NULL AS VARCHAR)"
     whens = " ".join(
-        f"WHEN {rule.sql(columns)} THEN {sql_literal(rule.touchpoint)}" for rule in rules
+        f"WHEN {rule.sql(columns, own_domains=own_domains)} THEN {sql_literal(rule.touchpoint)}"
+        for rule in rules
     )
     return f"CASE {whens} ELSE NULL END"
 
 
-def match_touchpoint(rules: Sequence[TouchpointRule], row: Mapping[str, str | None]) -> str | None:
+def match_touchpoint(
+    rules: Sequence[TouchpointRule],
+    row: Mapping[str, str | None],
+    *,
+    own_domains: Sequence[str] = (),
+) -> str | None:
     """The first matching rule's touchpoint for a staged ``row``, or None (Python oracle).
 
     >>> rules = [TouchpointRule(touchpoint="direct_ads", utm_source="yandex", utm_medium="cpc")]
@@ -367,7 +409,7 @@ def match_touchpoint(rules: Sequence[TouchpointRule], row: Mapping[str, str | No
     'direct_ads'
     """
     for rule in rules:
-        if rule.matches(row):
+        if rule.matches(row, own_domains=own_domains):
             return rule.touchpoint
     return None
 
