@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -138,6 +141,27 @@ def test_downgrade_to_base_then_upgrade_again(db_url: str) -> None:
         with Session(engine) as session:
             crud.save_catalogue(session=session, catalogue=clinic())
             assert crud.load_catalogue(session=session) == clinic()
+    finally:
+        engine.dispose()
+
+
+def test_processes_starting_together_all_find_the_database_at_head(db_url: str) -> None:
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=4, mp_context=spawn) as pool:
+        results = list(pool.map(migrate.upgrade, [db_url] * 4))
+    assert results == [None] * 4
+    assert migrate.current(db_url) == "0001"
+
+
+def test_a_failed_upgrade_leaves_nothing_behind(db_url: str) -> None:
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as con:  # in the way of the migration's fourth table
+            con.execute(sa.text("CREATE TABLE touchpoint_stages (x INTEGER)"))
+        with pytest.raises(sa.exc.DatabaseError):
+            migrate.upgrade(db_url)
+        assert migrate.current(db_url) is None
+        assert sa.inspect(engine).get_table_names() == ["touchpoint_stages"]
     finally:
         engine.dispose()
 

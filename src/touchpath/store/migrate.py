@@ -12,14 +12,16 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import event
 
-from touchpath.store.db import create_engine
+from touchpath.store.db import create_engine, normalize_url
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -33,16 +35,66 @@ def _config(connection: sa.Connection | None = None) -> Config:
     return cfg
 
 
+_PG_LOCK_KEY = 0x7470_6D69_6772  # "tpmigr": one migration at a time per database
+
+
 @contextmanager
 def _connection(url: str | sa.Engine) -> Iterator[sa.Connection]:
-    """One transaction for the whole command: on PostgreSQL a failed upgrade leaves nothing."""
-    engine = url if isinstance(url, sa.Engine) else create_engine(url)
+    """One locked transaction for the whole command.
+
+    The web app, the worker and the CLI may all start at once and upgrade together: on
+    PostgreSQL an advisory lock, on SQLite ``BEGIN IMMEDIATE``, makes the others wait and
+    then find the database already at head. The transaction makes a failed upgrade leave
+    nothing behind (SQLite included, see :func:`_sqlite_engine`).
+    """
+    target = url.url if isinstance(url, sa.Engine) else normalize_url(url)
+    if target.get_backend_name() == "sqlite" and target.database not in (None, "", ":memory:"):
+        engine, owned = _sqlite_engine(target), True
+    elif isinstance(url, sa.Engine):
+        engine, owned = url, False
+    else:
+        engine, owned = create_engine(target), True
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY}
+                )
             yield connection
+            if connection.dialect.name == "sqlite":
+                _check_foreign_keys(connection)
     finally:
-        if engine is not url:
+        if owned:
             engine.dispose()
+
+
+def _sqlite_engine(url: sa.URL) -> sa.Engine:
+    """An engine for migrating a SQLite file.
+
+    Foreign keys stay off: batch migrations rebuild a table by copying it and dropping the
+    old one, and with foreign keys on that drop would cascade into the rows pointing at it
+    (SQLite ignores ``PRAGMA foreign_keys`` inside a transaction, so it must be off from the
+    start). :func:`_check_foreign_keys` verifies the result instead. The driver's own
+    transaction handling is replaced by an explicit ``BEGIN IMMEDIATE``, so DDL is
+    transactional and the write lock is taken before alembic reads the current revision.
+    """
+    engine = sa.create_engine(url, connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _check_foreign_keys(connection: sa.Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration left rows with dangling foreign keys: {broken[:5]}")
 
 
 def upgrade(url: str | sa.Engine, revision: str = "head") -> None:
