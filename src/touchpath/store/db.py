@@ -53,5 +53,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def session_factory(engine: sa.Engine) -> sessionmaker[Session]:
-    """Sessions bound to ``engine``; objects stay readable after commit (for the web layer)."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    """Sessions bound to ``engine``.
+
+    Rows expire on commit (SQLAlchemy's default), so a session that lives on reads what
+    other processes wrote; :mod:`touchpath.store.crud` hands out domain objects, never rows.
+    """
+    return sessionmaker(bind=engine)
