@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from touchpath.ingest.channels import (
     CHANNEL_RULES,
     channel_group,
+    channel_group_inputs_sql,
     channel_group_row,
     channel_group_sql,
     host_of,
@@ -162,6 +163,15 @@ def test_sql_table(con: duckdb.DuckDBPyConnection) -> None:
         for s, m, r, u, _ in CASES
     ]
     assert sql_groups(con, rows) == [expected.value for *_, expected in CASES]
+
+
+def test_two_level_form_gives_the_same_groups(con: duckdb.DuckDBPyConnection) -> None:
+    rows = [{"source": s, "medium": m, "referrer": r, "url": u} for s, m, r, u, _ in CASES]
+    sql_groups(con, rows)  # fills the staged table
+    inner = f"SELECT n, {channel_group_inputs_sql()} AS inp FROM staged"
+    outer = channel_group_sql(inputs="inp", own_domains=["bank.ru"])
+    got = con.execute(f"SELECT {outer} FROM ({inner}) ORDER BY n").fetchall()
+    assert [g for (g,) in got] == [expected.value for *_, expected in CASES]
 
 
 def test_every_group_is_reachable() -> None:

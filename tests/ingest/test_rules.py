@@ -383,7 +383,7 @@ touchpoints:
     assert [r.touchpoint for r in rules] == ["contacts_page", "direct_ads"]
     assert rules[1].utm_source == ["yandex", "ya.ru"]
     assert MappingRules.load(path).match({"source": "ya.ru", "medium": "CPC"}) == "direct_ads"
-    assert MappingRules.load(path).sql().startswith("CASE WHEN")
+    assert "direct_ads" in MappingRules.load(path).sql()
     # a bare list works too, and an empty file means no rules
     path.write_text("- touchpoint: blog\n  url: '*/blog/*'\n", encoding="utf-8")
     assert load_rules(path)[0].touchpoint == "blog"

@@ -51,6 +51,7 @@ from touchpath.model.vocab import ChannelGroup
 __all__ = [
     "CHANNEL_RULES",
     "channel_group",
+    "channel_group_inputs_sql",
     "channel_group_row",
     "channel_group_sql",
     "host_of",
@@ -311,12 +312,39 @@ def _full(expr: str, pattern: str) -> str:
     return f"regexp_full_match({expr}, {sql_literal(pattern)})"
 
 
+def channel_group_inputs_sql(*, columns: Mapping[str, str] | None = None) -> str:
+    """The grouping's inputs of one row as a DuckDB struct (source, medium normalised).
+
+    For :func:`channel_group_sql` ``inputs``: compute this in an inner ``SELECT`` and the
+    grouping over it reads each input once (faster than the self-contained expression).
+    """
+    cols = dict(columns or {})
+
+    def col(name: str) -> str:
+        return cols.get(name, '"' + name + '"')
+
+    def utm(name: str) -> str:
+        param = sql_literal(rf"[?&]utm_{name}=([^&#]*)")
+        found = (
+            f"CASE WHEN contains({col('url')}, {sql_literal(f'utm_{name}=')}) "
+            f"THEN regexp_extract({col('url')}, {param}, 1) END"
+        )
+        return f"trim(lower(coalesce(nullif({col(name)}, ''), {found}, '')))"
+
+    return (
+        f"{{'s': {utm('source')}, 'm': {utm('medium')}, "
+        f"'g': trim(lower(coalesce({col('channel')}, ''))), "
+        f"'u': {col('url')}, 'r': {col('referrer')}}}"
+    )
+
+
 def channel_group_sql(
     *,
     columns: Mapping[str, str] | None = None,
     own_domains: Sequence[str] = (),
+    inputs: str | None = None,
 ) -> str:
-    """A DuckDB ``CASE`` expression over the staged columns giving a ChannelGroup value.
+    """A DuckDB expression over the staged columns giving a ChannelGroup value.
 
     Parameters
     ----------
@@ -325,6 +353,9 @@ def channel_group_sql(
         (``source, medium, referrer, url, channel``).
     own_domains
         Extra hosts counted as the own site (a referrer from them is direct traffic).
+    inputs
+        The SQL name of a column holding :func:`channel_group_inputs_sql` (computed in an
+        inner ``SELECT``); without it the expression binds its inputs itself.
 
     >>> import duckdb
     >>> duckdb.sql(
@@ -333,27 +364,17 @@ def channel_group_sql(
     ... ).fetchall()
     [('paid_search',)]
     """
-    cols = dict(columns or {})
-
-    def col(name: str) -> str:
-        return cols.get(name, '"' + name + '"')
-
-    url = col("url")
-    lower_url = f"lower(coalesce({url}, ''))"
-
-    def utm(name: str) -> str:
-        param = sql_literal(rf"[?&]utm_{name}=([^&#]*)")
-        raw = f"coalesce(nullif({col(name)}, ''), regexp_extract({url}, {param}, 1), '')"
-        return f"trim(lower({raw}))"
-
-    src, med = utm("source"), utm("medium")
-    given = f"trim(lower(coalesce({col('channel')}, '')))"
+    # Each input is computed once per row and bound to a name (a lambda parameter, or
+    # the caller's column): DuckDB does not share repeated subexpressions across the
+    # branches of a CASE, and the grouping reads the source and medium many times.
+    x = inputs or "_tp_x"
+    src, med, given, url = f"{x}.s", f"{x}.m", f"{x}.g", f"{x}.u"
 
     def host(expr: str) -> str:
         raw = f"regexp_extract(lower(coalesce({expr}, '')), {sql_literal(HOST_RE)}, 1)"
         return f"regexp_replace({raw}, '^www\\.', '')"
 
-    ref, url_host = host(col("referrer")), host(url)
+    ref, url_host = "_tp_y.rh", "_tp_y.uh"
     own = [
         f"({url_host} <> '' AND ({ref} = {url_host} OR ends_with({ref}, '.' || {url_host})"
         f" OR ends_with({url_host}, '.' || {ref})))"
@@ -367,17 +388,21 @@ def channel_group_sql(
         f"OR {_full(med, PAID_SOCIAL_MEDIUM_RE)}"
     )
     by_referrer = (
+        f"list_transform([{{'rh': {host(x + '.r')}, 'uh': {host(url)}}}], lambda _tp_y: "
         f"CASE WHEN {ref} = '' OR {' OR '.join(own)} THEN 'direct' "
         f"WHEN {_full(ref, WEBMAIL_RE)} THEN 'email' "
         f"WHEN {_full(ref, SOCIAL_RE)} THEN 'social' "
         f"WHEN {_full(ref, MESSENGER_RE)} THEN 'messenger' "
         f"WHEN {_full(ref, SEARCH_RE)} THEN 'organic_search' "
-        "ELSE 'referral' END"
+        "ELSE 'referral' END)[1]"
     )
     whens = [
         (_in(given, _GROUPS), given),
         (_in(med, DISPLAY_MEDIUMS), "'display'"),
-        (f"regexp_matches({lower_url}, {sql_literal(CLICK_ID_RE)})", "'paid_search'"),
+        (
+            f"regexp_matches(lower(coalesce({url}, '')), {sql_literal(CLICK_ID_RE)})",
+            "'paid_search'",
+        ),
         (_in(med, AFFILIATE_MEDIUMS), "'referral'"),
         (
             f"{_full(med, PAID_MEDIUM_RE)} OR {_in(med, TARGET_MEDIUMS)}",
@@ -400,4 +425,8 @@ def channel_group_sql(
         (f"{src} = '' AND {_in(med, EMPTY_MEDIUMS)}", by_referrer),
     ]
     body = " ".join(f"WHEN {cond} THEN {then}" for cond, then in whens)
-    return f"CASE {body} ELSE 'unassigned' END"
+    case = f"CASE {body} ELSE 'unassigned' END"
+    if inputs:
+        return case
+    bound = channel_group_inputs_sql(columns=columns)
+    return f"list_transform([{bound}], lambda _tp_x: {case})[1]"

@@ -37,7 +37,7 @@ oracle (tests check that both agree on random rows).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -140,11 +140,15 @@ class _Pattern:
         return self._compiled.search(value) is not None
 
     def sql(self, column: str) -> str:
+        return self.sql_on(f"lower({column})", column)
+
+    def sql_on(self, lowered: str, raw: str) -> str:
+        """SQL over the value lower-cased (exact, glob) or as it is (regex, flag i)."""
         if self.kind == "exact":
-            return f"lower({column}) = {sql_literal(self.text)}"
+            return f"{lowered} = {sql_literal(self.text)}"
         if self.kind == "glob":
-            return f"lower({column}) LIKE {sql_literal(_glob_to_like(self.text))} ESCAPE '\\'"
-        return f"regexp_matches({column}, {sql_literal(self.text)}, 'i')"
+            return f"{lowered} LIKE {sql_literal(_glob_to_like(self.text))} ESCAPE '\\'"
+        return f"regexp_matches({raw}, {sql_literal(self.text)}, 'i')"
 
 
 def _check_pattern(raw: str) -> str:
@@ -249,25 +253,43 @@ class TouchpointRule(BaseModel):
     ) -> str:
         """This rule's condition as a DuckDB boolean expression over the staged columns."""
         cols = columns or {}
+
+        def value(column: str, lowered: bool) -> str:
+            expr = _value_sql(column, cols, own_domains)
+            return f"lower({expr})" if lowered else expr
+
+        return self.condition_sql(value)
+
+    def condition_sql(self, value: Callable[[str, bool], str]) -> str:
+        """The condition over values given by ``value(column, lowered)`` (SQL texts)."""
         parts = []
         for column, patterns in self.conditions():
-            ors = _patterns_sql(_column_sql(column, cols), patterns)
+            ors = _patterns_on(value(column, True), value(column, False), patterns)
             if column == "channel":
-                group = cols.get("channel_group") or _group_sql(cols, own_domains)
-                ors += " OR " + _patterns_sql(f"({group})", patterns)
+                group = _patterns_on(
+                    value("channel_group", True), value("channel_group", False), patterns
+                )
+                ors += " OR " + group
             parts.append("(" + ors + ")")
         return "coalesce(" + " AND ".join(parts) + ", false)"
 
 
-def _patterns_sql(expr: str, patterns: Sequence[_Pattern]) -> str:
+def _patterns_on(lowered: str, raw: str, patterns: Sequence[_Pattern]) -> str:
     exact = [p for p in patterns if p.kind == "exact"]
-    ors = [p.sql(expr) for p in patterns if p.kind != "exact"]
+    ors = [p.sql_on(lowered, raw) for p in patterns if p.kind != "exact"]
     if len(exact) > 1:
         values = ", ".join(sql_literal(p.text) for p in exact)
-        ors.insert(0, f"lower({expr}) IN ({values})")
+        ors.insert(0, f"{lowered} IN ({values})")
     elif exact:
-        ors.insert(0, exact[0].sql(expr))
+        ors.insert(0, exact[0].sql_on(lowered, raw))
     return " OR ".join(ors)
+
+
+def _value_sql(column: str, columns: Mapping[str, str], own_domains: Sequence[str]) -> str:
+    """SQL of a rule's value: a staged column ('' when missing) or the channel group."""
+    if column == "channel_group":
+        return "(" + (columns.get("channel_group") or _group_sql(columns, own_domains)) + ")"
+    return _column_sql(column, columns)
 
 
 def _group_sql(columns: Mapping[str, str], own_domains: Sequence[str]) -> str:
@@ -293,8 +315,13 @@ def _column_sql(column: str, columns: Mapping[str, str]) -> str:
     expr = columns.get(column, _quote_ident(column))
     if column in _UTM_FALLBACK:
         url = columns.get("url", _quote_ident("url"))
-        param = sql_literal(_url_param_regex(_UTM_FALLBACK[column]))
-        return f"coalesce(nullif({expr}, ''), regexp_extract({url}, {param}, 1), '')"
+        name = _UTM_FALLBACK[column]
+        param = sql_literal(_url_param_regex(name))
+        found = (
+            f"CASE WHEN contains({url}, {sql_literal(name + '=')}) "
+            f"THEN regexp_extract({url}, {param}, 1) END"
+        )
+        return f"coalesce(nullif({expr}, ''), {found}, '')"
     return f"coalesce({expr}, '')"
 
 
@@ -383,17 +410,31 @@ def touchpoint_sql(
 
     Every rule value enters the SQL as an escaped string literal, never as SQL text.
 
-    >>> touchpoint_sql([TouchpointRule(touchpoint="site", url="*")])
-    'CASE WHEN coalesce((lower(coalesce("url", \\'\\')) LIKE \\'%\\' ESCAPE \\'\\\\\\'), false) THEN \\'site\\' ELSE NULL END'
-    """  # noqa: E501
+    >>> import duckdb
+    >>> expr = touchpoint_sql([TouchpointRule(touchpoint="blog", url="*/blog/*")])
+    >>> duckdb.sql(f"SELECT {expr} FROM (SELECT 'https://a.ru/blog/1' AS url)").fetchall()
+    [('blog',)]
+    """
     _check_known(rules, known)
     if not rules:
         return "CAST(NULL AS VARCHAR)"
+    cols = columns or {}
+    # Each value the rules read is computed once per row and bound to a lambda parameter:
+    # DuckDB does not share repeated subexpressions across the branches of a CASE.
+    bound: dict[str, str] = {}
+
+    def value(column: str, lowered: bool) -> str:
+        name = f"{column}_{'l' if lowered else 'r'}"
+        if name not in bound:
+            expr = _value_sql(column, cols, own_domains)
+            bound[name] = f"lower({expr})" if lowered else expr
+        return f"_tp_r.{name}"
+
     whens = " ".join(
-        f"WHEN {rule.sql(columns, own_domains=own_domains)} THEN {sql_literal(rule.touchpoint)}"
-        for rule in rules
+        f"WHEN {rule.condition_sql(value)} THEN {sql_literal(rule.touchpoint)}" for rule in rules
     )
-    return f"CASE {whens} ELSE NULL END"
+    fields = ", ".join(f"{sql_literal(name)}: {expr}" for name, expr in bound.items())
+    return f"list_transform([{{{fields}}}], lambda _tp_r: CASE {whens} ELSE NULL END)[1]"
 
 
 def match_touchpoint(
