@@ -22,8 +22,8 @@ from importlib.resources import files
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
+from touchpath.catalogue.yaml_io import parse_catalogue_yaml
 from touchpath.demo import markov, people
 from touchpath.demo.behaviours import BEHAVIOURS
 from touchpath.demo.markov import IntArray, StateSpace
@@ -104,8 +104,9 @@ def load_catalogue(business: str) -> Catalogue:
 
 @cache
 def _catalogue(business: str) -> Catalogue:
-    text = files("touchpath.demo").joinpath("data", _behaviour(business).catalogue)
-    return Catalogue.model_validate(yaml.safe_load(text.read_text(encoding="utf-8")))
+    name = _behaviour(business).catalogue
+    text = files("touchpath.demo").joinpath("data", name).read_text(encoding="utf-8")
+    return parse_catalogue_yaml(text, filename=f"touchpath/demo/data/{name}")
 
 
 @cache
