@@ -262,3 +262,34 @@ def test_sql_equals_python(
     assert sql_groups(con, rows, own_domains=["partner.ru"]) == [
         channel_group_row(row, own_domains=["partner.ru"]).value for row in rows
     ]
+
+
+def test_docs_list_every_group_and_site() -> None:
+    """docs/importers.md keeps up with the grouping: groups, site names, medium words."""
+    import re as _re
+    from pathlib import Path
+
+    from touchpath.ingest import channels
+
+    doc = (Path(__file__).parents[2] / "docs" / "importers.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Channel grouping") : doc.index("## Touchpoint rules")]
+    for group in G:
+        assert f"`{group.value}`" in section, group
+    for names in (channels.SEARCH_NAMES, channels.SOCIAL_NAMES, channels.MESSENGER_NAMES):
+        for name in names:
+            assert _re.search(rf"\b{_re.escape(name)}\b", section), name
+    for domains in (channels.SEARCH_DOMAINS, channels.SOCIAL_DOMAINS, channels.MESSENGER_DOMAINS):
+        for domain in domains:
+            assert domain in section, domain
+    for words in (
+        channels.DISPLAY_MEDIUMS,
+        channels.AFFILIATE_MEDIUMS,
+        channels.EMAIL_WORDS,
+        channels.MESSENGER_MEDIUMS,
+        channels.OFFLINE_WORDS,
+        channels.SOCIAL_MEDIUMS,
+        channels.ORGANIC_MEDIUMS,
+        channels.REFERRAL_MEDIUMS,
+    ):
+        for word in words:
+            assert word in section, word

@@ -858,3 +858,33 @@ touchpoints:
     assert (leads.imported, leads.quarantined) == (6, 0)
     again = import_events(engine, DEALS_FILE, mapping=mapping)
     assert (again.imported, again.duplicates, again.quarantined) == (0, 12, 4)
+
+
+def test_docs_describe_the_importers() -> None:
+    """docs/importers.md names every option, won stage and CRM source the readers know."""
+    from touchpath.ingest.bitrix24 import DEFAULT_WON_STAGES, HEADERS, SOURCE_GROUPS
+    from touchpath.ingest.yandex_metrica import TRAFFIC_SOURCE_GROUPS, TRAFFIC_SOURCE_MEDIUMS
+
+    doc = (Path(__file__).parents[2] / "docs" / "importers.md").read_text(encoding="utf-8")
+    lower = doc.lower()
+    for option in (
+        "conversion_events",
+        "session_sources",
+        "attribution",
+        "won_stages",
+        "source_channels",
+        "timestamp: modified",
+        "entity",
+        "event_name",
+        "conversion_goals",
+    ):
+        assert option in doc, option
+    for stage in DEFAULT_WON_STAGES:
+        assert stage.lower() in lower, stage
+    for source in SOURCE_GROUPS:
+        assert source in lower, source
+    for aliases in HEADERS.values():
+        for alias in aliases:
+            assert alias in lower, alias
+    for key in (*TRAFFIC_SOURCE_GROUPS, *TRAFFIC_SOURCE_MEDIUMS.values()):
+        assert key in doc, key

@@ -71,58 +71,69 @@ def _sites(bare: Sequence[str], domains: Sequence[str]) -> str:
     return rf"(?:[a-z0-9-]+\.)*(?:(?:{names}){suffix}|(?:{doms}))"
 
 
-SEARCH_RE = _sites(
-    [
-        "yandex",
-        "google",
-        "bing",
-        "rambler",
-        "duckduckgo",
-        "yahoo",
-        "baidu",
-        "ecosia",
-        "qwant",
-        "startpage",
-        "nigma",
-        "sputnik",
-        "naver",
-        "seznam",
-        "ask",
-    ],
-    ["ya.ru", "mail.ru", "search.brave.com", "search.aol.com"],
+SEARCH_NAMES: tuple[str, ...] = (
+    "yandex",
+    "google",
+    "bing",
+    "rambler",
+    "duckduckgo",
+    "yahoo",
+    "baidu",
+    "ecosia",
+    "qwant",
+    "startpage",
+    "nigma",
+    "sputnik",
+    "naver",
+    "seznam",
+    "ask",
 )
-SOCIAL_RE = _sites(
-    [
-        "vk",
-        "vkontakte",
-        "ok",
-        "odnoklassniki",
-        "facebook",
-        "fb",
-        "instagram",
-        "ig",
-        "youtube",
-        "yt",
-        "dzen",
-        "tiktok",
-        "twitter",
-        "linkedin",
-        "pinterest",
-        "rutube",
-        "livejournal",
-        "pikabu",
-        "reddit",
-        "threads",
-        "tenchat",
-        "vkvideo",
-        "likee",
-    ],
-    ["vk.cc", "youtu.be", "zen.yandex.ru", "zen.yandex.com", "x.com", "t.co", "fb.me"],
+SEARCH_DOMAINS: tuple[str, ...] = ("ya.ru", "mail.ru", "search.brave.com", "search.aol.com")
+SEARCH_RE = _sites(SEARCH_NAMES, SEARCH_DOMAINS)
+SOCIAL_NAMES: tuple[str, ...] = (
+    "vk",
+    "vkontakte",
+    "ok",
+    "odnoklassniki",
+    "facebook",
+    "fb",
+    "instagram",
+    "ig",
+    "youtube",
+    "yt",
+    "dzen",
+    "tiktok",
+    "twitter",
+    "linkedin",
+    "pinterest",
+    "rutube",
+    "livejournal",
+    "pikabu",
+    "reddit",
+    "threads",
+    "tenchat",
+    "vkvideo",
+    "likee",
 )
-MESSENGER_RE = _sites(
-    ["telegram", "tg", "whatsapp", "viber", "icq", "signal"],
-    ["t.me", "wa.me", "telegram.me", "telegram.org", "web.telegram.org"],
+SOCIAL_DOMAINS: tuple[str, ...] = (
+    "vk.cc",
+    "youtu.be",
+    "zen.yandex.ru",
+    "zen.yandex.com",
+    "x.com",
+    "t.co",
+    "fb.me",
 )
+SOCIAL_RE = _sites(SOCIAL_NAMES, SOCIAL_DOMAINS)
+MESSENGER_NAMES: tuple[str, ...] = ("telegram", "tg", "whatsapp", "viber", "icq", "signal")
+MESSENGER_DOMAINS: tuple[str, ...] = (
+    "t.me",
+    "wa.me",
+    "telegram.me",
+    "telegram.org",
+    "web.telegram.org",
+)
+MESSENGER_RE = _sites(MESSENGER_NAMES, MESSENGER_DOMAINS)
 WEBMAIL_RE = (
     r"(?:mail\.yandex\.[a-z.]+|e\.mail\.ru|touch\.mail\.ru|octavius\.mail\.ru|"
     r"mail\.google\.com|outlook\.(?:live|office|office365)\.com|mail\.rambler\.ru|"
