@@ -51,6 +51,7 @@ from touchpath.model.base import Slug
 __all__ = [
     "MATCH_FIELDS",
     "MappingRules",
+    "RuleIssue",
     "RulesError",
     "TouchpointRule",
     "UnknownTouchpointError",
