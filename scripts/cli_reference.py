@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-
 from typing import Any
 
 import typer.main
@@ -30,8 +29,9 @@ def reference() -> str:
     parts: list[str] = []
 
     def walk(cmd: Any, path: list[str]) -> None:
-        result = runner.invoke(app, [*path[1:], "--help"], prog_name="touchpath",
-                               terminal_width=100)
+        result = runner.invoke(
+            app, [*path[1:], "--help"], prog_name="touchpath", terminal_width=100
+        )
         parts.append(f"### `{' '.join(path)}`\n\n```text\n{result.stdout.strip()}\n```\n")
         for name in sorted(getattr(cmd, "commands", {})):
             walk(cmd.commands[name], [*path, name])

@@ -71,9 +71,13 @@ def test_demo_summary_matches_the_stores(demo_dir: Path) -> None:
         with duckdb.connect(str(db), read_only=True) as con:
             events, customers, conversions = con.execute(
                 "SELECT count(*), count(DISTINCT customer_id), count(*) FILTER (is_conversion)"
-                " FROM events").fetchone()  # type: ignore[misc]
+                " FROM events"
+            ).fetchone()  # type: ignore[misc]
         assert (summary["events"], summary["customers"], summary["conversions"]) == (
-            events, customers, conversions)
+            events,
+            customers,
+            conversions,
+        )
         assert summary["events"] > summary["customers"] > 0
         assert summary["missing_touchpoints"], "the demo lacks some competitors' touchpoints"
         assert set(summary["revenue"]) == {"RUB"}
@@ -85,7 +89,10 @@ def test_demo_is_deterministic_and_refuses_to_overwrite(tmp_path: Path, demo_dir
     first = run_json("--workspace", str(demo_dir), "info")
     for a, b in zip(again["workspaces"], first["workspaces"], strict=True):
         assert (a["events"], a["conversions"], a["revenue"]) == (
-            b["events"], b["conversions"], b["revenue"])
+            b["events"],
+            b["conversions"],
+            b["revenue"],
+        )
     code, _out, err = run("demo", str(tmp_path / "d"), "--customers", "100")
     assert code == 1 and "--force" in err
     replaced = run_json("demo", str(tmp_path / "d"), "--customers", "100", "--force")
@@ -110,7 +117,8 @@ def test_catalogue_export_validate_import_round_trip(tmp_path: Path, demo_dir: P
     code, _out, _err = run("--workspace", clinic, "catalogue", "export", "-o", str(out_file))
     assert code == 0
     assert "Медицинский" in out_file.read_text(encoding="utf-8") or listed["business"] in (
-        out_file.read_text(encoding="utf-8"))
+        out_file.read_text(encoding="utf-8")
+    )
     assert run_json("catalogue", "validate", str(out_file)) == {"valid": True, "problems": []}
     run("init", str(tmp_path / "ws"))
     doc = run_json("--workspace", str(tmp_path / "ws"), "catalogue", "import", str(out_file))
@@ -145,7 +153,11 @@ def test_import_reports_and_strict_exit_code(tmp_path: Path) -> None:
     )
     doc = run_json("--workspace", ws, "import", str(data))
     assert (doc["rows_read"], doc["imported"], doc["duplicates"], doc["quarantined"]) == (
-        4, 2, 0, 2)
+        4,
+        2,
+        0,
+        2,
+    )
     again = run_json("--workspace", ws, "import", str(data))
     assert (again["imported"], again["duplicates"], again["quarantined"]) == (0, 2, 2)
     code, _out, _err = run("--workspace", ws, "import", str(data), "--strict")
@@ -167,7 +179,12 @@ def test_russian_messages(tmp_path: Path) -> None:
 
 def test_help_is_translated_by_the_environment() -> None:
     env = {**os.environ, "TOUCHPATH_LANG": "ru"}
-    proc = subprocess.run([sys.executable, "-m", "touchpath", "--help"], env=env,
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "touchpath", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "Импортировать события касаний" in proc.stdout
     assert "Import touch events" not in proc.stdout

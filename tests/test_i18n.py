@@ -63,10 +63,21 @@ def test_translation_follows_the_language_of_the_context() -> None:
 def test_every_enum_member_has_a_label() -> None:
     from touchpath.model import vocab
 
-    enums = [getattr(vocab, n) for n in vocab.__all__] if hasattr(vocab, "__all__") else [
-        vocab.Channel, vocab.Mode, vocab.Role, vocab.Attention, vocab.Lifetime, vocab.Status,
-        vocab.StageGroup, vocab.Reaction, vocab.ChannelGroup,
-    ]
+    enums = (
+        [getattr(vocab, n) for n in vocab.__all__]
+        if hasattr(vocab, "__all__")
+        else [
+            vocab.Channel,
+            vocab.Mode,
+            vocab.Role,
+            vocab.Attention,
+            vocab.Lifetime,
+            vocab.Status,
+            vocab.StageGroup,
+            vocab.Reaction,
+            vocab.ChannelGroup,
+        ]
+    )
     for enum in enums:
         for member in enum:
             assert member in LABELS, member
@@ -74,10 +85,14 @@ def test_every_enum_member_has_a_label() -> None:
 
 @pytest.mark.parametrize(
     ("env", "want"),
-    [({"TOUCHPATH_LANG": "ru"}, "ru"), ({"LANG": "ru_RU.UTF-8"}, "ru"),
-     ({"LANG": "de_DE.UTF-8"}, "en"), ({}, "en"),
-     ({"TOUCHPATH_LANG": "en", "LANG": "ru_RU.UTF-8"}, "en"),
-     ({"LC_ALL": "ru_RU.UTF-8", "LANG": "en_US.UTF-8"}, "ru")],
+    [
+        ({"TOUCHPATH_LANG": "ru"}, "ru"),
+        ({"LANG": "ru_RU.UTF-8"}, "ru"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({}, "en"),
+        ({"TOUCHPATH_LANG": "en", "LANG": "ru_RU.UTF-8"}, "en"),
+        ({"LC_ALL": "ru_RU.UTF-8", "LANG": "en_US.UTF-8"}, "ru"),
+    ],
 )
 def test_language_detection(env: dict[str, str], want: str) -> None:
     assert detect_language(env) == want

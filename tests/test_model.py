@@ -26,10 +26,17 @@ def tp(key: str, **kw: object) -> Touchpoint:
 
 def test_default_stages_are_the_five_of_the_methodology() -> None:
     assert [s.id for s in DEFAULT_STAGES] == [
-        "awareness", "search", "comparison", "purchase", "post_purchase",
+        "awareness",
+        "search",
+        "comparison",
+        "purchase",
+        "post_purchase",
     ]
     assert [s.group for s in DEFAULT_STAGES] == [
-        StageGroup.BEFORE, StageGroup.BEFORE, StageGroup.BEFORE, StageGroup.DURING,
+        StageGroup.BEFORE,
+        StageGroup.BEFORE,
+        StageGroup.BEFORE,
+        StageGroup.DURING,
         StageGroup.AFTER,
     ]
     assert Catalogue(business="b").stages == list(DEFAULT_STAGES)
@@ -37,8 +44,16 @@ def test_default_stages_are_the_five_of_the_methodology() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("id", "Has Space"), ("channel", "telepathy"), ("mode", "astral"), ("role", "boss"),
-     ("attention", "medium"), ("lifetime", "eternal"), ("status", "lost"), ("name", "")],
+    [
+        ("id", "Has Space"),
+        ("channel", "telepathy"),
+        ("mode", "astral"),
+        ("role", "boss"),
+        ("attention", "medium"),
+        ("lifetime", "eternal"),
+        ("status", "lost"),
+        ("name", ""),
+    ],
 )
 def test_touchpoint_refuses_bad_values(field: str, value: str) -> None:
     with pytest.raises(ValidationError) as info:
@@ -69,8 +84,11 @@ def test_chain_refuses_a_step_following_itself() -> None:
 def test_catalogue_problems_point_at_the_field() -> None:
     cat = Catalogue(
         business="Клиника",
-        touchpoints=[tp("ad", stages=["awareness"]), tp("form", stages=["buying"]),
-                     tp("ad", role=Role.CAPTURE)],
+        touchpoints=[
+            tp("ad", stages=["awareness"]),
+            tp("form", stages=["buying"]),
+            tp("ad", role=Role.CAPTURE),
+        ],
         chains=[Chain(id="first", name="First", steps=["ad", "chat"], next_chain="nope")],
         competitors=[Competitor(id="rival", name="Rival", touchpoints=["ghost"])],
     )
@@ -87,8 +105,11 @@ def test_catalogue_problems_point_at_the_field() -> None:
 def test_missing_touchpoints_are_those_a_competitor_has() -> None:
     cat = Catalogue(
         business="b",
-        touchpoints=[tp("chat", status=Status.MISSING), tp("bot", status=Status.MISSING),
-                     tp("site")],
+        touchpoints=[
+            tp("chat", status=Status.MISSING),
+            tp("bot", status=Status.MISSING),
+            tp("site"),
+        ],
         competitors=[Competitor(id="r", name="R", touchpoints=["chat", "site"])],
     )
     assert [t.id for t in cat.missing_touchpoints()] == ["chat"]

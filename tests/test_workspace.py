@@ -46,11 +46,15 @@ def test_relative_sqlite_url_lives_in_the_workspace(tmp_path: Path) -> None:
 def test_group_opens_its_default_member(tmp_path: Path) -> None:
     for member in ("shop", "clinic"):
         write_config(tmp_path / member, WorkspaceConfig(workspace=WorkspaceSection(name=member)))
-    write_config(tmp_path, WorkspaceConfig(group=GroupSection(workspaces=["shop", "clinic"],
-                                                              default="clinic")))
+    write_config(
+        tmp_path,
+        WorkspaceConfig(group=GroupSection(workspaces=["shop", "clinic"], default="clinic")),
+    )
     assert find_workspace(tmp_path).name == "clinic"
-    assert group_members(tmp_path) == [(tmp_path / "shop").resolve(),
-                                       (tmp_path / "clinic").resolve()]
+    assert group_members(tmp_path) == [
+        (tmp_path / "shop").resolve(),
+        (tmp_path / "clinic").resolve(),
+    ]
 
 
 def test_unknown_engine_lists_the_choices(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ workspace users can import into and edit.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -93,9 +93,7 @@ def create_events_store(ws: Workspace) -> None:
     engine.create()
 
 
-def write_events(
-    ws: Workspace, events: pa.Table, customers: pa.Table, *, source: str
-) -> int:
+def write_events(ws: Workspace, events: pa.Table, customers: pa.Table, *, source: str) -> int:
     """Append generated events and customers in one transaction, logged as an import."""
     engine = ws.engine
     assert isinstance(engine, DuckDBEngine)
@@ -118,7 +116,7 @@ def write_events(
             [import_id[0], source, now, datetime.now(UTC), events.num_rows],
         )
         con.execute("COMMIT")
-    return events.num_rows
+    return int(events.num_rows)
 
 
 def build_demo(
@@ -145,6 +143,7 @@ def build_demo(
         remove_demo(root)
     made: list[Workspace] = []
     for i, business in enumerate(businesses):
+
         def step(done: int, total: int, _i: int = i, _b: str = business) -> None:
             if progress is not None:
                 progress(_b, (_i + done / max(total, 1)) / len(businesses))

@@ -97,7 +97,7 @@ class Workspace:
         url = self.metadata_url_override or self.config.metadata.url
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/"):
-            rel = url[len(prefix):]
+            rel = url[len(prefix) :]
             if rel and rel != ":memory:":
                 return prefix + str((self.root / rel).resolve())
         return url

@@ -17,16 +17,19 @@ def events(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     rng = np.random.default_rng(7)
     n = 2_000
     conv = rng.random(n) < 0.1
-    frame = pd.DataFrame({
-        "event_id": [f"e{i}" for i in range(n)],
-        "customer_id": rng.choice([f"c{i}" for i in range(300)], n),
-        "ts": pd.Timestamp("2025-01-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 10**7, n), "s"),
-        "touchpoint": rng.choice(np.array(["site", "chat", "phone", None], dtype=object), n),
-        "channel": rng.choice(["direct", "email", "paid_search"], n),
-        "is_conversion": conv,
-        "value": np.where(conv, rng.lognormal(8, 1, n).round(2), np.nan),
-        "currency": np.where(conv, rng.choice(["RUB", "EUR"], n), None),
-    })
+    frame = pd.DataFrame(
+        {
+            "event_id": [f"e{i}" for i in range(n)],
+            "customer_id": rng.choice([f"c{i}" for i in range(300)], n),
+            "ts": pd.Timestamp("2025-01-01", tz="UTC")
+            + pd.to_timedelta(rng.integers(0, 10**7, n), "s"),
+            "touchpoint": rng.choice(np.array(["site", "chat", "phone", None], dtype=object), n),
+            "channel": rng.choice(["direct", "email", "paid_search"], n),
+            "is_conversion": conv,
+            "value": np.where(conv, rng.lognormal(8, 1, n).round(2), np.nan),
+            "currency": np.where(conv, rng.choice(["RUB", "EUR"], n), None),
+        }
+    )
     return frame
 
 
@@ -69,8 +72,10 @@ def test_by_channel_and_touchpoint(con, events: pd.DataFrame) -> None:  # type: 
     backend, table = con
     got = backend.execute(overview.by_channel(table)).set_index("channel")
     want = events.groupby("channel").agg(
-        touches=("event_id", "size"), customers=("customer_id", "nunique"),
-        conversions=("is_conversion", "sum"))
+        touches=("event_id", "size"),
+        customers=("customer_id", "nunique"),
+        conversions=("is_conversion", "sum"),
+    )
     pd.testing.assert_frame_equal(got.sort_index(), want.sort_index(), check_dtype=False)
     assert list(got.touches) == sorted(got.touches, reverse=True)
     tps = backend.execute(overview.by_touchpoint(table)).set_index("touchpoint")

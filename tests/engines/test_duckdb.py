@@ -69,9 +69,11 @@ def test_a_lock_held_too_long_is_a_clear_error(tmp_path: Path) -> None:
     engine.create()
     proc = hold_lock(engine.path, 5)
     try:
-        with pytest.raises(StoreBusyError, match="in use by another touchpath process"):
-            with engine.raw():
-                pass
+        with (
+            pytest.raises(StoreBusyError, match="in use by another touchpath process"),
+            engine.raw(),
+        ):
+            pass
     finally:
         proc.kill()
         finish(proc)

@@ -79,9 +79,7 @@ class Catalogue(Domain):
                 if step not in tp_ids:
                     yield Problem(("chains", i, "steps", j), f"unknown touchpoint {step!r}")
             if chain.next_chain is not None and chain.next_chain not in chain_ids:
-                yield Problem(
-                    ("chains", i, "next_chain"), f"unknown chain {chain.next_chain!r}"
-                )
+                yield Problem(("chains", i, "next_chain"), f"unknown chain {chain.next_chain!r}")
         for i, comp in enumerate(self.competitors):
             for j, tp_id in enumerate(comp.touchpoints):
                 if tp_id not in tp_ids:

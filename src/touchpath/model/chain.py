@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from pydantic import Field, field_validator
 
 from touchpath.model.base import Domain, Name, Slug
@@ -22,7 +24,7 @@ class Chain(Domain):
     @field_validator("steps")
     @classmethod
     def _no_immediate_repeat(cls, steps: list[str]) -> list[str]:
-        for a, b in zip(steps, steps[1:], strict=False):
+        for a, b in itertools.pairwise(steps):
             if a == b:
                 raise ValueError(f"touchpoint {a!r} follows itself")
         return steps
