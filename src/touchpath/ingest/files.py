@@ -273,6 +273,10 @@ class CsvReader:
         head = head_bytes(path)
         if not head.strip():
             raise ImportFileError(f"{path}: the file is empty")
+        if b"\x00" in head:
+            raise ImportFileError(
+                f"{path}: binary data, not delimited text; pass --format if it is Parquet"
+            )
         text = _decode_head(head)
         first_line = text.splitlines()[0] if text.splitlines() else ""
         delimiter = mapping.delimiter or _sniff_delimiter(first_line, path)

@@ -187,18 +187,29 @@ def _prepared(reader: Reader, path: Path, mapping: Mapping) -> Iterator[Path]:
 # --------------------------------------------------------------------------- typing SQL
 
 
-def _ts_sql(col: str, mapping: Mapping) -> str:
+def _trimmed(col: str) -> str:
+    """``col`` without surrounding spaces, NULL when empty; copies only strings that have
+    them (``trim`` on every row costs as much as the cast after it)."""
+    return (
+        f"nullif(CASE WHEN starts_with({col}, ' ') OR ends_with({col}, ' ') "
+        f"THEN trim({col}) ELSE {col} END, '')"
+    )
+
+
+def _ts_sql(text: str, mapping: Mapping) -> str:
     """TIMESTAMPTZ from text: custom format, ISO 8601, or epoch s/ms/µs/ns; else NULL.
 
     Naive times are read in the session time zone, which the import sets to the
-    mapping's ``timezone``.
+    mapping's ``timezone``. The ISO cast ignores surrounding spaces itself; the other
+    forms (tried only where it fails) get a trimmed value.
     """
+    col = f"trim({text})"
     tries = []
     fmt = mapping.timestamp_format
     if fmt:
         parsed = f"try_strptime({col}, {sql_literal(fmt)})"
         tries.append(parsed if ("%z" in fmt or "%Z" in fmt) else f"CAST({parsed} AS TIMESTAMPTZ)")
-    tries.append(f"TRY_CAST({col} AS TIMESTAMPTZ)")
+    tries.append(f"TRY_CAST({text} AS TIMESTAMPTZ)")
     digits = f"length(ltrim({col}, '-'))"
     epoch = (
         f"CASE WHEN regexp_full_match({col}, '-?[0-9]{{9,19}}') THEN timezone('UTC', "
@@ -235,14 +246,14 @@ def _typed_sql(staged: str, mapping: Mapping, catalogue: Catalogue | None) -> st
     if mapping.conversion is not None and mapping.conversion.events:
         names = ", ".join(sql_literal(n.lower()) for n in mapping.conversion.events)
         conversion = f"(coalesce(lower(s.event_name) IN ({names}), false) OR {conversion})"
-    value_in = "nullif(trim(s.value), '')"
+    value_in = "trim(s.value)"
     value = (
-        f"coalesce(TRY_CAST({value_in} AS DOUBLE), CASE WHEN regexp_full_match({value_in}, "
+        f"coalesce(TRY_CAST(s.value AS DOUBLE), CASE WHEN regexp_full_match({value_in}, "
         f"'-?[0-9 ]+,[0-9]+') THEN TRY_CAST(replace(replace({value_in}, ' ', ''), ',', '.') "
         "AS DOUBLE) END)"
     )
     default_currency = sql_literal(mapping.currency) if mapping.currency else "NULL"
-    currency = f"upper(coalesce(nullif(trim(s.currency), ''), {default_currency}))"
+    currency = f"upper(coalesce({_trimmed('s.currency')}, {default_currency}))"
     # url and referrer have no column in `events`: they join the attributes object.
     extra = (
         "concat_ws(',', CASE WHEN s.url IS NOT NULL THEN '\"url\":' || to_json(s.url) END, "
@@ -251,13 +262,15 @@ def _typed_sql(staged: str, mapping: Mapping, catalogue: Catalogue | None) -> st
     )
     attributes = (
         "CASE WHEN s.url IS NULL AND s.referrer IS NULL THEN s.attributes "
+        "WHEN s.attributes IS NULL AND s.referrer IS NULL "
+        "THEN CAST(json_object('url', s.url) AS VARCHAR) "
         f"ELSE '{{' || {extra} || '}}' END"
     )
     typed = f"""
         SELECT s.line, s.ts AS ts_in, s.value AS value_in, s.is_conversion AS conv_in,
-               nullif(trim(s.event_id), '') AS given_id,
-               nullif(trim(s.customer_id), '') AS customer_id,
-               {_ts_sql("nullif(trim(s.ts), '')", mapping)} AS ts,
+               {_trimmed("s.event_id")} AS given_id,
+               {_trimmed("s.customer_id")} AS customer_id,
+               {_ts_sql("nullif(s.ts, '')", mapping)} AS ts,
                s.event_name, s.touchpoint, s.channel, s.campaign, s.source, s.medium,
                s.referrer, s.url,
                {conversion} AS is_conversion,
@@ -277,7 +290,7 @@ def _typed_sql(staged: str, mapping: Mapping, catalogue: Catalogue | None) -> st
             WHEN t.customer_id IS NULL THEN 1
             WHEN length(t.customer_id) > 200 THEN 2
             WHEN length(t.given_id) > 200 THEN 3
-            WHEN nullif(trim(t.ts_in), '') IS NULL THEN 4
+            WHEN t.ts IS NULL AND nullif(trim(t.ts_in), '') IS NULL THEN 4
             WHEN t.ts IS NULL THEN 5
             WHEN t.value IS NULL AND nullif(trim(t.value_in), '') IS NOT NULL
                  OR NOT isfinite(t.value) THEN 6
@@ -536,7 +549,13 @@ class _Job:
         return channel, rules
 
     def _select(
-        self, keys: tuple[list[str], list[str]], import_id: int, id_sql: str, source: str
+        self,
+        keys: tuple[list[str], list[str]],
+        import_id: int,
+        id_sql: str,
+        source: str,
+        *,
+        customer_sql: str = "r.customer_id",
     ) -> str:
         """The events columns over ``source`` (alias ``r``) joined with the dimensions.
 
@@ -554,7 +573,7 @@ class _Job:
             joins.append(join)
         touchpoint = f"coalesce(nullif(trim(r.touchpoint), ''), {rule})"
         return f"""
-            SELECT {id_sql}, coalesce(r.customer_id, ''),
+            SELECT {id_sql}, {customer_sql},
                    coalesce(r.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00'),
                    nullif(r.event_name, ''), {touchpoint}, coalesce({channel}, 'unassigned'),
                    nullif(r.campaign, ''), nullif(r.source, ''), nullif(r.medium, ''),
@@ -566,12 +585,18 @@ class _Job:
         self, import_id: int, existing: bool, keys: tuple[list[str], list[str]]
     ) -> tuple[int, int, int, int]:
         con = self.con
-        stored = "r.event_id IN (SELECT event_id FROM events)" if existing else "false"
-        id_sql = (
-            f"CASE WHEN r.err IS NOT NULL THEN {_BAD_MARK} "
-            f"WHEN {stored} THEN {_DUP_MARK} ELSE r.event_id END"
+        # marks: a bad row's event_id, a stored id's customer_id (its id stays, so that
+        # repeats inside the file are still seen)
+        id_sql = f"CASE WHEN r.err IS NOT NULL THEN {_BAD_MARK} ELSE r.event_id END"
+        customer_sql = "coalesce(r.customer_id, '')"
+        if existing:
+            customer_sql = (
+                "CASE WHEN r.err IS NULL AND r.event_id IN (SELECT event_id FROM events) "
+                f"THEN {_DUP_MARK} ELSE {customer_sql} END"
+            )
+        select = self._select(
+            keys, import_id, id_sql, f"({self.plan.typed})", customer_sql=customer_sql
         )
-        select = self._select(keys, import_id, id_sql, f"({self.plan.typed})")
         try:
             with _bulk_settings(con):
                 con.execute(f"INSERT INTO events {select}")
@@ -581,16 +606,18 @@ class _Job:
         mine = f"FROM events WHERE import_id = {import_id}"
         row = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE event_id = {_BAD_MARK}), "
-            f"count(*) FILTER (WHERE event_id = {_DUP_MARK}), "
-            f"count(DISTINCT event_id) FILTER (WHERE event_id >= chr(1)) {mine}"
+            f"count(*) FILTER (WHERE customer_id = {_DUP_MARK}), "
+            f"count(DISTINCT event_id) FILTER (WHERE event_id <> {_BAD_MARK}) {mine}"
         ).fetchone()
         assert row is not None
         total, bad, stored_dups, distinct = (int(v) for v in row)
         good = total - bad
-        if distinct < good - stored_dups:
+        if distinct < good:
             raise _InFileDuplicatesError
-        if bad or stored_dups:
-            con.execute(f"DELETE {mine} AND event_id IN ({_BAD_MARK}, {_DUP_MARK})")
+        if bad:
+            con.execute(f"DELETE {mine} AND event_id = {_BAD_MARK}")
+        if stored_dups:
+            con.execute(f"DELETE {mine} AND customer_id = {_DUP_MARK}")
         if bad:
             # the file order (for line numbers) comes from a second, numbered scan
             con.execute(

@@ -154,7 +154,7 @@ def detect_format(path: Path) -> str:
     path = Path(path)
     if path.is_file():
         for name, reader in READERS.items():
-            if name not in GENERIC_FORMATS and reader.sniff(path):
+            if name not in GENERIC_FORMATS and _sniffs(reader, path):
                 return name
     by_name = _EXTENSIONS.get(base_suffix(path))
     if by_name is not None:
@@ -162,12 +162,20 @@ def detect_format(path: Path) -> str:
     if path.is_file():
         for name in ("parquet", "jsonl", "csv"):
             generic = READERS.get(name)
-            if generic is not None and generic.sniff(path):
+            if generic is not None and _sniffs(generic, path):
                 return name
     raise ImportFileError(
         f"{path}: cannot tell the format from the name; pass --format "
         f"({', '.join(sorted(READERS))})"
     )
+
+
+def _sniffs(reader: Reader, path: Path) -> bool:
+    """``reader.sniff(path)``; a file the sniffer cannot even open is not its format."""
+    try:
+        return bool(reader.sniff(path))
+    except (OSError, EOFError, ValueError, ImportFileError):
+        return False
 
 
 def quote_ident(name: str) -> str:
