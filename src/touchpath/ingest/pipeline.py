@@ -65,8 +65,8 @@ FALSE_WORDS = ("0", "false", "f", "no", "n", "off", "нет", "ложь")
 # err code → (field, reason as SQL over the failing text `bad`)
 _ERRORS: dict[int, tuple[str, str]] = {
     1: ("customer_id", "'missing customer_id'"),
-    2: ("customer_id", "'customer_id is longer than 200 characters'"),
-    3: ("event_id", "'event_id is longer than 200 characters'"),
+    2: ("customer_id", "'customer_id is longer than 200 characters or starts with NUL'"),
+    3: ("event_id", "'event_id is longer than 200 characters or starts with NUL'"),
     4: ("ts", "'missing timestamp'"),
     5: ("ts", "'cannot read timestamp ' || bad || {ts_hint}"),
     6: ("value", "'value ' || bad || ' is not a number'"),
@@ -288,8 +288,8 @@ def _typed_sql(staged: str, mapping: Mapping, catalogue: Catalogue | None) -> st
         )
     err = f"""CASE
             WHEN t.customer_id IS NULL THEN 1
-            WHEN length(t.customer_id) > 200 THEN 2
-            WHEN length(t.given_id) > 200 THEN 3
+            WHEN length(t.customer_id) > 200 OR t.customer_id < chr(1) THEN 2
+            WHEN length(t.given_id) > 200 OR t.given_id < chr(1) THEN 3
             WHEN t.ts IS NULL AND nullif(trim(t.ts_in), '') IS NULL THEN 4
             WHEN t.ts IS NULL THEN 5
             WHEN t.value IS NULL AND nullif(trim(t.value_in), '') IS NOT NULL
@@ -588,12 +588,12 @@ class _Job:
         # marks: a bad row's event_id, a stored id's customer_id (its id stays, so that
         # repeats inside the file are still seen)
         id_sql = f"CASE WHEN r.err IS NOT NULL THEN {_BAD_MARK} ELSE r.event_id END"
-        customer_sql = "coalesce(r.customer_id, '')"
+        stored = ""
         if existing:
-            customer_sql = (
-                "CASE WHEN r.err IS NULL AND r.event_id IN (SELECT event_id FROM events) "
-                f"THEN {_DUP_MARK} ELSE {customer_sql} END"
-            )
+            stored = f"WHEN r.event_id IN (SELECT event_id FROM events) THEN {_DUP_MARK} "
+        customer_sql = (
+            f"CASE WHEN r.err IS NOT NULL THEN {_BAD_MARK} {stored}ELSE r.customer_id END"
+        )
         select = self._select(
             keys, import_id, id_sql, f"({self.plan.typed})", customer_sql=customer_sql
         )
@@ -614,10 +614,12 @@ class _Job:
         good = total - bad
         if distinct < good:
             raise _InFileDuplicatesError
-        if bad:
-            con.execute(f"DELETE {mine} AND event_id = {_BAD_MARK}")
-        if stored_dups:
-            con.execute(f"DELETE {mine} AND customer_id = {_DUP_MARK}")
+        if bad or stored_dups:
+            # the marks start with NUL: row groups without one are skipped by their stats
+            con.execute(
+                f"DELETE {mine} AND customer_id < chr(1) AND customer_id IN "
+                f"({_BAD_MARK}, {_DUP_MARK})"
+            )
         if bad:
             # the file order (for line numbers) comes from a second, numbered scan
             con.execute(
@@ -670,8 +672,9 @@ def _bulk_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Settings for the one big INSERT, restored afterwards.
 
     The events table needs no particular row order, so threads may write their own row
-    groups; and the small dimension tables must be the hash join's build side (DuckDB
-    otherwise may build on the 10M-row file because a CSV scan's size is a guess).
+    groups; the small dimension tables must be the hash join's build side (DuckDB
+    otherwise may build on the 10M-row file because a CSV scan's size is a guess); and
+    fallbacks must stay lazy.
     """
     saved = con.execute(
         "SELECT current_setting('preserve_insertion_order'), current_setting('disabled_optimizers')"
@@ -679,9 +682,10 @@ def _bulk_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     assert saved is not None
     disabled = [o for o in str(saved[1] or "").split(",") if o.strip()]
     con.execute("SET preserve_insertion_order = false")
-    con.execute(
-        "SET disabled_optimizers = " + sql_literal(",".join([*disabled, "build_side_probe_side"]))
-    )
+    # common_subexpressions would hoist the fallbacks' trim() out of coalesce/CASE and run
+    # them on every row
+    extra = ["build_side_probe_side", "common_subexpressions"]
+    con.execute("SET disabled_optimizers = " + sql_literal(",".join([*disabled, *extra])))
     try:
         yield
     finally:
