@@ -279,26 +279,29 @@ def _typed_sql(staged: str, mapping: Mapping, catalogue: Catalogue | None) -> st
                {attributes} AS attributes
         FROM ({staged}) s
     """
-    known_check = ""
+    checks: list[tuple[int, str]] = [
+        (1, "t.customer_id IS NULL"),
+        (2, "strlen(t.customer_id) > 200 AND length(t.customer_id) > 200"),
+        (2, "t.customer_id < chr(1)"),
+        (3, "strlen(t.given_id) > 200 AND length(t.given_id) > 200"),
+        (3, "t.given_id < chr(1)"),
+        (4, "t.ts IS NULL AND nullif(trim(t.ts_in), '') IS NULL"),
+        (5, "t.ts IS NULL"),
+        (6, "t.value IS NULL AND nullif(trim(t.value_in), '') IS NOT NULL"),
+        (6, "NOT isfinite(t.value)"),
+        (7, "t.is_conversion IS NULL"),
+        (8, "t.currency IS NOT NULL AND NOT regexp_full_match(t.currency, '[A-Z]{3}')"),
+        (9, "t.currency IS NULL AND t.value <> 0"),
+    ]
     if known is not None:
         ids = ", ".join(sql_literal(k) for k in sorted(known)) or "NULL"
-        known_check = (
-            "WHEN nullif(trim(t.touchpoint), '') IS NOT NULL "
-            f"AND trim(t.touchpoint) NOT IN ({ids}) THEN 10"
+        checks.append(
+            (
+                10,
+                f"nullif(trim(t.touchpoint), '') IS NOT NULL AND trim(t.touchpoint) NOT IN ({ids})",
+            )
         )
-    err = f"""CASE
-            WHEN t.customer_id IS NULL THEN 1
-            WHEN length(t.customer_id) > 200 OR t.customer_id < chr(1) THEN 2
-            WHEN length(t.given_id) > 200 OR t.given_id < chr(1) THEN 3
-            WHEN t.ts IS NULL AND nullif(trim(t.ts_in), '') IS NULL THEN 4
-            WHEN t.ts IS NULL THEN 5
-            WHEN t.value IS NULL AND nullif(trim(t.value_in), '') IS NOT NULL
-                 OR NOT isfinite(t.value) THEN 6
-            WHEN t.is_conversion IS NULL THEN 7
-            WHEN t.currency IS NOT NULL AND NOT regexp_full_match(t.currency, '[A-Z]{{3}}') THEN 8
-            WHEN t.currency IS NULL AND t.value <> 0 THEN 9
-            {known_check}
-        END"""
+    err = "CASE " + " ".join(f"WHEN {cond} THEN {code}" for code, cond in checks) + " END"
     bad = """CASE e.err
             WHEN 5 THEN e.ts_in WHEN 6 THEN e.value_in WHEN 7 THEN e.conv_in
             WHEN 8 THEN e.currency WHEN 9 THEN CAST(e.value AS VARCHAR)
