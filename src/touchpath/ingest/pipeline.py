@@ -607,13 +607,15 @@ class _Job:
             raise self._read_error(exc) from None
         self.step("validate", 0.6)
         mine = f"FROM events WHERE import_id = {import_id}"
+        # customer_id is read only when some ids could be stored already
+        dups = f"count(*) FILTER (WHERE customer_id = {_DUP_MARK})" if existing else "0"
         row = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE event_id = {_BAD_MARK}), "
-            f"count(*) FILTER (WHERE customer_id = {_DUP_MARK}), "
-            f"count(DISTINCT event_id) FILTER (WHERE event_id <> {_BAD_MARK}) {mine}"
+            f"SELECT count(*), count(*) FILTER (WHERE event_id = {_BAD_MARK}), {dups}, "
+            f"count(DISTINCT event_id) {mine}"
         ).fetchone()
         assert row is not None
         total, bad, stored_dups, distinct = (int(v) for v in row)
+        distinct -= 1 if bad else 0  # the bad rows' mark
         good = total - bad
         if distinct < good:
             raise _InFileDuplicatesError
