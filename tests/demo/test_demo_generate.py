@@ -211,23 +211,12 @@ def test_behaviour_may_only_use_active_touchpoints() -> None:
         check(BEHAVIOURS["clinic"], cat)
 
 
-def _known_gap(source: str) -> bool:
-    return source == "market.yandex.ru"
-
-
 @pytest.mark.parametrize("business", ["clinic", "shop"])
 def test_default_channel_grouping_agrees(business: str) -> None:
-    """Re-imported without its channel column, the demo's tags give the same channels.
-
-    Known gap: the default grouping counts every yandex.* host as a search engine, so a
-    click from Yandex Market (a marketplace, tagged referral) becomes organic search.
-    """
+    """Re-imported without its channel column, the demo's tags give the same channels."""
     data = generate(business, customers=2000, seed=4)
     tags = data.events.select(["channel", "source", "medium", "campaign"]).to_pandas()
     tags = tags.drop_duplicates()
     for row in tags.itertuples():
         got = channel_group(row.source, row.medium, row.campaign, None, None, None)
-        if _known_gap(row.source):
-            assert got is ChannelGroup.ORGANIC_SEARCH, "gap fixed: drop _known_gap"
-        else:
-            assert got.value == row.channel, row
+        assert got.value == row.channel, row

@@ -139,6 +139,11 @@ WEBMAIL_RE = (
     r"mail\.google\.com|outlook\.(?:live|office|office365)\.com|mail\.rambler\.ru|"
     r"mail\.yahoo\.com|webmail\.[a-z0-9.-]+)"
 )
+MARKETPLACE_RE = (
+    r"(?:[a-z0-9-]+\.)*(?:market\.yandex\.[a-z.]+|market\.ya\.ru|ozon\.ru|wildberries\.ru|"
+    r"wb\.ru|megamarket\.ru|avito\.ru|aliexpress\.(?:ru|com)|lamoda\.ru)"
+)
+"""Marketplaces: sites of search engines' owners (Yandex Market) that are not search."""
 PAID_MEDIUM_RE = r"(?:.*cp.*|ppc|paid.*|.*retarget.*|remarketing|context)"
 PAID_SOCIAL_MEDIUM_RE = r"(?:target|targeting|targeted|.*social.*|.*smm.*)"
 TARGET_MEDIUMS = ("target", "targeting", "targeted")
@@ -274,6 +279,8 @@ def channel_group(
         return ChannelGroup.OFFLINE
     if _is(SOCIAL_RE, src) or med in SOCIAL_MEDIUMS:
         return ChannelGroup.SOCIAL
+    if _is(MARKETPLACE_RE, src):
+        return ChannelGroup.REFERRAL
     if _is(SEARCH_RE, src) or med in ORGANIC_MEDIUMS:
         return ChannelGroup.ORGANIC_SEARCH
     if med in REFERRAL_MEDIUMS:
@@ -290,6 +297,8 @@ def channel_group(
             return ChannelGroup.SOCIAL
         if _is(MESSENGER_RE, ref):
             return ChannelGroup.MESSENGER
+        if _is(MARKETPLACE_RE, ref):
+            return ChannelGroup.REFERRAL
         if _is(SEARCH_RE, ref):
             return ChannelGroup.ORGANIC_SEARCH
         return ChannelGroup.REFERRAL
@@ -404,6 +413,7 @@ def channel_group_sql(
         f"WHEN {_full(ref, WEBMAIL_RE)} THEN 'email' "
         f"WHEN {_full(ref, SOCIAL_RE)} THEN 'social' "
         f"WHEN {_full(ref, MESSENGER_RE)} THEN 'messenger' "
+        f"WHEN {_full(ref, MARKETPLACE_RE)} THEN 'referral' "
         f"WHEN {_full(ref, SEARCH_RE)} THEN 'organic_search' "
         "ELSE 'referral' END)[1]"
     )
@@ -430,6 +440,7 @@ def channel_group_sql(
         (f"{_full(src, MESSENGER_RE)} OR {_in(med, MESSENGER_MEDIUMS)}", "'messenger'"),
         (f"{_in(src, OFFLINE_WORDS)} OR {_in(med, OFFLINE_WORDS)}", "'offline'"),
         (f"{_full(src, SOCIAL_RE)} OR {_in(med, SOCIAL_MEDIUMS)}", "'social'"),
+        (_full(src, MARKETPLACE_RE), "'referral'"),
         (f"{_full(src, SEARCH_RE)} OR {_in(med, ORGANIC_MEDIUMS)}", "'organic_search'"),
         (_in(med, REFERRAL_MEDIUMS), "'referral'"),
         (f"{_in(src, DIRECT_SOURCES)} AND {_in(med, EMPTY_MEDIUMS)}", "'direct'"),
