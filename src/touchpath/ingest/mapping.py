@@ -34,7 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -53,24 +53,6 @@ __all__ = [
     "parse_mapping",
 ]
 
-CANONICAL_FIELDS: tuple[str, ...] = (
-    "event_id",
-    "customer_id",
-    "ts",
-    "event_name",
-    "touchpoint",
-    "channel",
-    "campaign",
-    "source",
-    "medium",
-    "referrer",
-    "url",
-    "is_conversion",
-    "value",
-    "currency",
-)
-"""The staged columns a source column can be mapped to (``attributes`` is built)."""
-
 CanonicalField = Literal[
     "event_id",
     "customer_id",
@@ -87,6 +69,10 @@ CanonicalField = Literal[
     "value",
     "currency",
 ]
+
+CANONICAL_FIELDS: tuple[str, ...] = get_args(CanonicalField)
+"""The staged columns a source column can be mapped to (``attributes`` is built)."""
+
 
 _DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
