@@ -125,7 +125,10 @@ def test_staged_columns_of_each_reader(
     files["parquet"] = parquet
     for fmt, path in files.items():
         sql = READERS[fmt].staging_sql(path, Mapping())
-        assert describe(con, sql) == EXPECTED_TYPES, fmt
+        expected = EXPECTED_TYPES
+        if fmt == "parquet":  # typed timestamps pass through (the pipeline types them)
+            expected = [("ts", "TIMESTAMP") if c == "ts" else (c, t) for c, t in expected]
+        assert describe(con, sql) == expected, fmt
 
 
 def test_staged_values_csv(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:

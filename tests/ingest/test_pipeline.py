@@ -299,6 +299,62 @@ def test_parquet_typed_columns(engine: DuckDBEngine, store: Store, tmp_path: Pat
     assert json.loads(bad["raw"])["event_id"] == "p3"
 
 
+def test_parquet_typed_values_pass_through(
+    engine: DuckDBEngine, store: Store, tmp_path: Path
+) -> None:
+    """TIMESTAMP/TIMESTAMPTZ, numbers and booleans are not turned into text and back."""
+    from decimal import Decimal
+
+    path = tmp_path / "typed.parquet"
+    naive = datetime(2025, 3, 30, 12, 0, 0)
+    pq.write_table(
+        pa.table(
+            {
+                "event_id": ["a", "b", "c", "d", "e"],
+                "customer_id": ["c1", "c1", "c2", "c2", "c3"],
+                "ts": pa.array([naive, naive, None, naive, naive], pa.timestamp("us")),
+                "value": pa.array(
+                    [Decimal("12.50"), None, Decimal("1.00"), Decimal("2.00"), None],
+                    pa.decimal128(10, 2),
+                ),
+                "score": pa.array([1.0, 2.0, 3.0, float("nan"), 5.0]),
+                "is_conversion": [True, False, None, True, None],
+            }
+        ),
+        path,
+    )
+    mapping = parse_mapping("timezone: Europe/Berlin\ncurrency: EUR\n")
+    report = import_events(engine, path, mapping=mapping)
+    invariant(report)
+    assert (report.rows_read, report.imported, report.quarantined) == (5, 4, 1)
+    stored = store.events()
+    berlin = naive.replace(tzinfo=ZoneInfo("Europe/Berlin"))
+    assert stored["a"]["ts_us"] == us(berlin)
+    assert stored["a"]["value"] == 12.5 and stored["a"]["is_conversion"] is True
+    assert stored["b"]["value"] is None and stored["b"]["is_conversion"] is False
+    assert stored["e"]["is_conversion"] is False
+    (bad,) = store.quarantine()
+    assert (bad["line"], bad["field"], bad["reason"]) == (3, "ts", "missing timestamp")
+
+    nan_path = tmp_path / "nan.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "customer_id": ["c1", "c2"],
+                "ts": pa.array([berlin, berlin], pa.timestamp("us", tz="UTC")),
+                "value": [1.5, float("nan")],
+            }
+        ),
+        nan_path,
+    )
+    report = import_events(engine, nan_path, mapping=mapping)
+    invariant(report)
+    assert (report.imported, report.quarantined) == (1, 1)
+    nan_bad = store.quarantine()[-1]
+    assert (nan_bad["line"], nan_bad["field"]) == (2, "value")
+    assert "nan" in nan_bad["reason"].lower()
+
+
 def test_parquet_without_mapping_needs_customer(engine: DuckDBEngine, tmp_path: Path) -> None:
     path = tmp_path / "x.parquet"
     pq.write_table(pa.table({"who": ["a"], "ts": ["2025-01-01T00:00:00Z"]}), path)

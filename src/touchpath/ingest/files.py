@@ -12,6 +12,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -634,13 +635,9 @@ class ParquetReader:
         chosen, attributes = match_columns(names, mapping, path)
         types = dict(described)
 
-        def text(name: str) -> str:
-            col = quote_ident(name)
-            if types[name].startswith("TIMESTAMP WITH TIME ZONE"):
-                return f"strftime({col} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ')"
-            return f"CAST({col} AS VARCHAR)"
-
-        cols = {field: text(name) for field, name in chosen.items()}
+        cols = {field: quote_ident(name) for field, name in chosen.items()}
+        # typed values go through as they are: no text round trip for the pipeline to parse
+        typed = {field for field, name in chosen.items() if passes_typed(field, types[name])}
         attrs = _json_object_sql([(n, quote_ident(n)) for n in attributes])
         struct = ", ".join(f"{quote_ident(n)} := {quote_ident(n)}" for n in names)
         return staged_select(
@@ -649,7 +646,29 @@ class ParquetReader:
             line="file_row_number + 1",
             raw=f"to_json(struct_pack({struct}))",
             attributes=attrs,
+            typed=typed,
         )
+
+
+_NUMERIC = re.compile(
+    r"U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL(\(\d+,\s*\d+\))?"
+)
+
+
+def passes_typed(field: str, type_name: str) -> bool:
+    """Whether a source column of DuckDB type ``type_name`` reaches the pipeline typed.
+
+    >>> passes_typed("ts", "TIMESTAMP WITH TIME ZONE"), passes_typed("value", "VARCHAR")
+    (True, False)
+    """
+    t = type_name.upper()
+    if field == "ts":
+        return t in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP", "DATE") or t.startswith("TIMESTAMP_")
+    if field == "value":
+        return _NUMERIC.fullmatch(t) is not None
+    if field == "is_conversion":
+        return t == "BOOLEAN"
+    return False
 
 
 register_reader(CsvReader())

@@ -143,8 +143,10 @@ def import_events(
     step = progress or (lambda stage, fraction: None)
     step("read", 0.0)
     with _prepared(reader, path, mapping) as source:
-        plan = _plan(reader.staging_sql(source, mapping), mapping, catalogue)
+        staged = reader.staging_sql(source, mapping)
         with engine.raw() as con:
+            types = _staged_types(con, staged) if reader.format != "csv" else {}
+            plan = _plan(staged, mapping, catalogue, types)
             report = _run(con, reader, path, source, plan, mapping, step)
     report.seconds = time.perf_counter() - started
     step("write", 1.0)
@@ -228,7 +230,12 @@ def _words(words: tuple[str, ...]) -> str:
     return ", ".join(sql_literal(w) for w in words)
 
 
-def _typed_sql(staged: str, mapping: Mapping, catalogue: Catalogue | None) -> str:
+def _typed_sql(
+    staged: str,
+    mapping: Mapping,
+    catalogue: Catalogue | None,
+    types: dict[str, str] | None = None,
+) -> str:
     """The SELECT that types and checks every staged row (the columns of ``_tp_rows``).
 
     The staged text of the columns channel grouping and touchpoint rules read is kept as
@@ -237,21 +244,38 @@ def _typed_sql(staged: str, mapping: Mapping, catalogue: Catalogue | None) -> st
     good rows.
     """
     known = {tp.id for tp in catalogue.touchpoints} if catalogue is not None else None
-    conv_words = "lower(trim(s.is_conversion))"
-    conversion = (
-        f"CASE WHEN s.is_conversion IS NULL OR trim(s.is_conversion) = '' THEN false "
-        f"WHEN {conv_words} IN ({_words(TRUE_WORDS)}) THEN true "
-        f"WHEN {conv_words} IN ({_words(FALSE_WORDS)}) THEN false END"
-    )
+    types = types or {}
+    conv_in = "s.is_conversion"
+    if types.get("is_conversion") == "BOOLEAN":
+        conv_in = "NULL::VARCHAR"
+        conversion = "coalesce(s.is_conversion, false)"
+    else:
+        conv_words = "lower(trim(s.is_conversion))"
+        conversion = (
+            f"CASE WHEN s.is_conversion IS NULL OR trim(s.is_conversion) = '' THEN false "
+            f"WHEN {conv_words} IN ({_words(TRUE_WORDS)}) THEN true "
+            f"WHEN {conv_words} IN ({_words(FALSE_WORDS)}) THEN false END"
+        )
     if mapping.conversion is not None and mapping.conversion.events:
         names = ", ".join(sql_literal(n.lower()) for n in mapping.conversion.events)
         conversion = f"(coalesce(lower(s.event_name) IN ({names}), false) OR {conversion})"
-    value_in = "trim(s.value)"
-    value = (
-        f"coalesce(TRY_CAST(s.value AS DOUBLE), CASE WHEN regexp_full_match({value_in}, "
-        f"'-?[0-9 ]+,[0-9]+') THEN TRY_CAST(replace(replace({value_in}, ' ', ''), ',', '.') "
-        "AS DOUBLE) END)"
-    )
+    value_text = "s.value"
+    if types.get("value", "VARCHAR") != "VARCHAR":
+        # numbers need no parsing; only a NaN/infinity needs its text (for the reason)
+        value = "CAST(s.value AS DOUBLE)"
+        value_text = f"CASE WHEN NOT isfinite({value}) THEN CAST(s.value AS VARCHAR) END"
+    else:
+        value_in = "trim(s.value)"
+        value = (
+            f"coalesce(TRY_CAST(s.value AS DOUBLE), CASE WHEN regexp_full_match({value_in}, "
+            f"'-?[0-9 ]+,[0-9]+') THEN TRY_CAST(replace(replace({value_in}, ' ', ''), ',', '.') "
+            "AS DOUBLE) END)"
+        )
+    ts_text = "s.ts"
+    ts = _ts_sql("nullif(s.ts, '')", mapping)
+    if types.get("ts", "VARCHAR") != "VARCHAR":
+        # naive TIMESTAMP/DATE values are read in the session (mapping) time zone, as text is
+        ts_text, ts = "NULL::VARCHAR", "CAST(s.ts AS TIMESTAMPTZ)"
     default_currency = sql_literal(mapping.currency) if mapping.currency else "NULL"
     currency = f"upper(coalesce({_trimmed('s.currency')}, {default_currency}))"
     # url and referrer have no column in `events`: they join the attributes object.
@@ -267,10 +291,10 @@ def _typed_sql(staged: str, mapping: Mapping, catalogue: Catalogue | None) -> st
         f"ELSE '{{' || {extra} || '}}' END"
     )
     typed = f"""
-        SELECT s.line, s.ts AS ts_in, s.value AS value_in, s.is_conversion AS conv_in,
+        SELECT s.line, {ts_text} AS ts_in, {value_text} AS value_in, {conv_in} AS conv_in,
                {_trimmed("s.event_id")} AS given_id,
                {_trimmed("s.customer_id")} AS customer_id,
-               {_ts_sql("nullif(s.ts, '')", mapping)} AS ts,
+               {ts} AS ts,
                s.event_name, s.touchpoint, s.channel, s.campaign, s.source, s.medium,
                s.referrer, s.url,
                {conversion} AS is_conversion,
@@ -391,7 +415,27 @@ class _Plan:
     channel_on_r: str
 
 
-def _plan(staged: str, mapping: Mapping, catalogue: Catalogue | None) -> _Plan:
+def _staged_types(con: duckdb.DuckDBPyConnection, staged: str) -> dict[str, str]:
+    """The types of the staged columns a typed source may pass through (see readers).
+
+    Empty when the staged relation cannot even be described: the import then reports the
+    error where it reads the file.
+    """
+    try:
+        rows = con.execute(
+            f"DESCRIBE SELECT ts, value, is_conversion FROM ({staged}) LIMIT 0"
+        ).fetchall()
+    except duckdb.Error:
+        return {}
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
+def _plan(
+    staged: str,
+    mapping: Mapping,
+    catalogue: Catalogue | None,
+    types: dict[str, str] | None = None,
+) -> _Plan:
     known = {tp.id for tp in catalogue.touchpoints} if catalogue is not None else None
     try:
         rules = touchpoint_sql(mapping.touchpoints, known)
@@ -401,7 +445,7 @@ def _plan(staged: str, mapping: Mapping, catalogue: Catalogue | None) -> _Plan:
     on_r = {name: f"r.{name}" for name in _STAGED_TEXT}
     return _Plan(
         staged=staged,
-        typed=_typed_sql(staged, mapping, catalogue),
+        typed=_typed_sql(staged, mapping, catalogue, types),
         rules=rules,
         channel=channel,
         rules_on_r=touchpoint_sql(mapping.touchpoints, known, columns=on_r),

@@ -6,9 +6,11 @@ produces SQL text whose columns are exactly :data:`STAGED_COLUMNS`:
 - ``line BIGINT``: where the row is in the source: the 1-based line number for CSV/TSV
   (the header is line 1), the record's line for JSON Lines, the row number for Parquet;
 - ``raw VARCHAR``: the source row as text, kept in quarantine when the row is rejected;
-- all VARCHAR: ``event_id, customer_id, ts, event_name, touchpoint, channel, campaign,
-  source, medium, referrer, url, is_conversion, value, currency`` and ``attributes`` (a JSON
-  object of the extra columns, or NULL). Missing ones are ``NULL::VARCHAR``.
+- VARCHAR (``ts``, ``value`` and ``is_conversion`` may instead keep a typed source's
+  TIMESTAMP/TIMESTAMPTZ/DATE, numeric and BOOLEAN type): ``event_id, customer_id, ts,
+  event_name, touchpoint, channel, campaign, source, medium, referrer, url, is_conversion,
+  value, currency`` and ``attributes`` (a JSON object of the extra columns, or NULL).
+  Missing ones are ``NULL::VARCHAR``.
 
 The pipeline types, checks and stores the rows in DuckDB (no Python per row).
 
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Mapping as AbcMapping
+from collections.abc import Set as AbcSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -195,11 +198,13 @@ def staged_select(
     raw: str,
     attributes: str | None = None,
     where: str | None = None,
+    typed: AbcSet[str] = frozenset(),
 ) -> str:
     """Assemble a staged ``SELECT`` from SQL expressions over ``source``.
 
     ``columns`` maps canonical names to SQL expressions (cast to VARCHAR here); the
-    missing ones become ``NULL::VARCHAR``.
+    missing ones become ``NULL::VARCHAR``. Names in ``typed`` (``ts``, ``value``,
+    ``is_conversion`` of a typed source) keep their own type; the pipeline types them.
 
     >>> staged_select("t", {"customer_id": "c"}, line="n", raw="r").split(",")[:3]
     ['SELECT CAST(n AS BIGINT) AS line', ' CAST(r AS VARCHAR) AS raw', ' NULL::VARCHAR AS event_id']
@@ -210,7 +215,12 @@ def staged_select(
     parts = [f"CAST({line} AS BIGINT) AS line", f"CAST({raw} AS VARCHAR) AS raw"]
     for name in CANONICAL_FIELDS:
         expr = columns.get(name)
-        parts.append(f"CAST({expr} AS VARCHAR) AS {name}" if expr else f"NULL::VARCHAR AS {name}")
+        if expr and name in typed:
+            parts.append(f"{expr} AS {name}")
+        else:
+            parts.append(
+                f"CAST({expr} AS VARCHAR) AS {name}" if expr else f"NULL::VARCHAR AS {name}"
+            )
     parts.append(
         f"CAST({attributes} AS VARCHAR) AS attributes"
         if attributes
