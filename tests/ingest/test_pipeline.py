@@ -686,7 +686,7 @@ def test_failure_leaves_nothing(
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(pipeline_module, "_sample", boom)
+    monkeypatch.setattr(pipeline_module, "sample_rows", boom)
     for name in ("events.csv", "bad.csv"):
         with pytest.raises(RuntimeError, match="disk full"):
             import_events(engine, data_dir / name)
