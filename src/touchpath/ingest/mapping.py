@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -40,7 +39,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from touchpath.errors import TouchpathError
+from touchpath.errors import FileIssue, TouchpathError
 from touchpath.ingest.rules import TouchpointRule
 
 __all__ = [
@@ -218,17 +217,7 @@ class Mapping(BaseModel):
         return self
 
 
-@dataclass(frozen=True)
-class MappingIssue:
-    """One problem in a mapping file."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+MappingIssue = FileIssue
 
 
 class MappingError(TouchpathError):

@@ -46,6 +46,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from touchpath.errors import FileIssue, TouchpathError
 from touchpath.model.base import Slug
 
 __all__ = [
@@ -459,20 +460,10 @@ def match_touchpoint(
 # --------------------------------------------------------------------------- loading
 
 
-@dataclass(frozen=True)
-class RuleIssue:
-    """One problem found in a rules file."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+RuleIssue = FileIssue
 
 
-class RulesError(ValueError):
+class RulesError(TouchpathError, ValueError):
     """A rules file is wrong; ``issues`` lists each problem as ``file:line: field: message``."""
 
     def __init__(self, issues: Sequence[RuleIssue]) -> None:
