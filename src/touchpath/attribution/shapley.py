@@ -103,22 +103,26 @@ class Coalitions:
 def distinct_touches(encoded: EncodedPaths) -> tuple[IntArray, IntArray]:
     """Each path's distinct channels: parallel arrays (row, channel code), sorted by row."""
     n = max(len(encoded.channels), 1)
-    keys = np.unique(encoded.path_index * n + encoded.codes)
+    keys = np.sort(encoded.path_index * n + encoded.codes)
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
     return keys // n, keys % n
 
 
 def coalitions(encoded: EncodedPaths) -> Coalitions:
-    """Group the paths of an encoded table by their channel set (vectorised, no Python loop)."""
+    """Group the paths of an encoded table by their channel set (vectorised, no Python loop).
+
+    Each path's set is a bitmask (one 64-bit word per 64 channels), OR-ed over its touches:
+    repeats fall out for free.
+    """
     n = len(encoded.channels)
-    rows, codes = distinct_touches(encoded)
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
     words = max(1, -(-n // 64))
+    codes = encoded.codes
     path_words = np.zeros((encoded.n_paths, words), dtype=np.uint64)
     bits = np.left_shift(np.uint64(1), (codes % 64).astype(np.uint64))
-    for w in range(words):
-        in_word = np.where(codes // 64 == w, bits, np.uint64(0))
-        if len(rows):
-            path_words[rows[starts], w] = np.bitwise_or.reduceat(in_word, starts)
+    if encoded.n_paths:
+        for w in range(words):
+            in_word = np.where(codes // 64 == w, bits, np.uint64(0))
+            path_words[:, w] = np.bitwise_or.reduceat(in_word, encoded.first)
     if words == 1:
         unique_words, inverse = np.unique(path_words[:, 0], return_inverse=True)
         unique_words = unique_words[:, None]
