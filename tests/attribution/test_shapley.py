@@ -123,7 +123,7 @@ row = st.tuples(
     st.integers(0, 60),
 )
 tables = st.lists(row, min_size=1, max_size=12).map(
-    lambda rows: table([(p, float(c), float(c * v + v / 7), float(u)) for p, c, u, v in rows])
+    lambda rows: table([(p, float(c), c * (v + 1 / 7), float(u)) for p, c, u, v in rows])
 )
 
 
