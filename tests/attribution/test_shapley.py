@@ -201,6 +201,7 @@ def test_monte_carlo_agrees_with_exact_within_its_stated_error(game: str) -> Non
     sampled = frame_of(mc.fit(paths))
     stderr = mc.stderr_.set_index("channel")[["conversions", "value"]]
     assert mc.method_ == "permutation"
+    assert list(mc.stderr_["channel"]) == list(mc.attribution_["channel"])
     assert (stderr.to_numpy() > 0).all()
     z = ((sampled - exact.loc[sampled.index]) / stderr.loc[sampled.index]).abs()
     assert (z.to_numpy() < 4.5).all(), z

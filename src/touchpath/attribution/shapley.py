@@ -357,10 +357,15 @@ class ShapleyModel(AttributionModel):
         self.method_ = method
         self.coalitions_ = coal.frame()
         self.attribution_ = attribution_frame(coal.channels, phi[:, 0], phi[:, 1])
-        stderr = pd.DataFrame(
-            {"channel": list(coal.channels), "conversions": errors[:, 0], "value": errors[:, 1]}
+        # Same row order as attribution_ (most conversions first, then by name).
+        order = np.lexsort((np.arange(n), -phi[:, 0]))
+        self.stderr_ = pd.DataFrame(
+            {
+                "channel": [coal.channels[i] for i in order],
+                "conversions": errors[order, 0],
+                "value": errors[order, 1],
+            }
         )
-        self.stderr_ = stderr.set_index("channel").loc[self.attribution_["channel"]].reset_index()
 
 
 class SimplifiedShapleyModel(AttributionModel):
