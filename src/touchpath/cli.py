@@ -7,26 +7,31 @@ User mistakes print one line and exit 1; they never show a traceback.
 
 from __future__ import annotations
 
-import functools
-import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from touchpath import __version__
+from touchpath.commands import register_all
+from touchpath.commands.shell import (
+    JsonOpt,
+    emit_json,
+    err,
+    fail,
+    open_workspace,
+    out,
+    progress_bar,
+    user_errors,
+    workspace_root,
+)
 from touchpath.config import Settings
-from touchpath.errors import TouchpathError
 from touchpath.i18n import _, detect_language, reset_language, set_language
 from touchpath.labels import label
-from touchpath.workspace import Workspace, find_workspace, group_members
+from touchpath.workspace import find_workspace, group_members
 
 set_language(detect_language())  # before the commands are declared, so --help is translated
 
@@ -47,69 +52,6 @@ catalogue_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(catalogue_app, name="catalogue")
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print one JSON document."))]
-
-
-def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turn the user's mistakes into one line on stderr and exit code 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except TouchpathError as exc:
-            fail(str(exc))
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            fail(f"{where}{exc.strerror or exc}")
-
-    return wrapper
-
-
-def fail(message: str) -> NoReturn:
-    prefix = _("error")
-    err.print(f"[bold red]{prefix}:[/] {escape(message)}")
-    raise typer.Exit(1)
-
-
-def emit_json(doc: Any) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-@contextmanager
-def progress_bar(description: str, *, enabled: bool) -> Iterator[Callable[[str, float], None]]:
-    """A Rich bar on stderr; the callback takes (stage, fraction done)."""
-    if not enabled:
-        yield lambda stage, fraction: None
-        return
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task(description, total=1.0)
-
-        def update(stage: str, fraction: float) -> None:
-            bar.update(task, completed=fraction, description=f"{description}: {stage}")
-
-        yield update
-
-
-def workspace_root(ctx: typer.Context) -> Path:
-    root: Path | None = ctx.obj.workspace if ctx.obj else None
-    return root or Path.cwd()
-
-
-def open_workspace(ctx: typer.Context) -> Workspace:
-    settings: Settings = ctx.obj
-    return find_workspace(workspace_root(ctx), metadata_url=settings.metadata_url)
-
 
 @app.callback()
 def root(
@@ -491,6 +433,9 @@ def catalogue_import(
             n=len(catalogue.touchpoints), c=len(catalogue.chains)
         )
     )
+
+
+register_all(app)
 
 
 def main() -> None:

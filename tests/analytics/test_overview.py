@@ -28,6 +28,7 @@ def events(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
             "is_conversion": conv,
             "value": np.where(conv, rng.lognormal(8, 1, n).round(2), np.nan),
             "currency": np.where(conv, rng.choice(["RUB", "EUR"], n), None),
+            "seq": np.arange(n),
         }
     )
     return frame

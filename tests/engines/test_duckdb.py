@@ -21,8 +21,8 @@ def hold_lock(path: Path, seconds: float) -> subprocess.Popen[bytes]:
     code = textwrap.dedent(f"""
         import duckdb, sys, time
         con = duckdb.connect({str(path)!r})
-        con.execute("INSERT INTO events (event_id, customer_id, ts, channel, is_conversion)"
-                    " VALUES ('x', 'c', now(), 'direct', false)")
+        con.execute("INSERT INTO events (event_id, customer_id, ts, channel, is_conversion, seq)"
+                    " VALUES ('x', 'c', now(), 'direct', false, 0)")
         print("locked", flush=True)
         time.sleep({seconds})
         con.close()

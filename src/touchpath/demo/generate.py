@@ -29,6 +29,7 @@ from touchpath.demo.behaviours import BEHAVIOURS
 from touchpath.demo.markov import IntArray, StateSpace
 from touchpath.demo.simulate import Walk, add_months, entry_times, epoch_us, walk
 from touchpath.demo.spec import Behaviour
+from touchpath.engines.schema import EVENT_ARROW_SCHEMA
 from touchpath.model import Catalogue
 
 DEFAULT_START = date(2025, 1, 1)
@@ -39,25 +40,7 @@ BATCH = 100_000
 
 Progress = Callable[[int, int], None]
 
-EVENT_SCHEMA = pa.schema(
-    [
-        pa.field("event_id", pa.string(), nullable=False),
-        pa.field("customer_id", pa.string(), nullable=False),
-        pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
-        pa.field("event_name", pa.string()),
-        pa.field("touchpoint", pa.string()),
-        pa.field("channel", pa.string(), nullable=False),
-        pa.field("campaign", pa.string()),
-        pa.field("source", pa.string()),
-        pa.field("medium", pa.string()),
-        pa.field("is_conversion", pa.bool_(), nullable=False),
-        pa.field("value", pa.float64()),
-        pa.field("currency", pa.string()),
-        pa.field("attributes", pa.string()),
-        pa.field("import_id", pa.int64()),
-    ]
-)
-"""Arrow form of ``engines.schema.EVENT_COLUMNS`` (tests hold the two together)."""
+EVENT_SCHEMA = EVENT_ARROW_SCHEMA
 
 CUSTOMER_SCHEMA = pa.schema(
     [
@@ -159,6 +142,10 @@ def generate(
         if progress is not None:
             progress(lo + n, customers)
     events = pa.concat_tables(event_parts).cast(EVENT_SCHEMA)
+    # the generation order is the "source order" that breaks ties in time
+    seq = pa.array(np.arange(events.num_rows, dtype=np.int64))
+    index = events.schema.get_field_index("seq")
+    events = events.set_column(index, EVENT_SCHEMA.field("seq"), seq)
     people_table = pa.concat_tables(customer_parts).cast(CUSTOMER_SCHEMA)
     return DemoData(load_catalogue(business), events, people_table)
 
@@ -253,5 +240,6 @@ def _events(
             "currency": column(["RUB", None], pa.array((~conv).astype(np.int64))),
             "attributes": column(_attribute_strings(space, behaviour), pa.array(code)),
             "import_id": pa.nulls(n, pa.int64()),
+            "seq": pa.array(np.zeros(n, dtype=np.int64)),
         }
     )

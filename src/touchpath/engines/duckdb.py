@@ -66,6 +66,8 @@ class DuckDBEngine:
         with self.raw() as con:
             for name in TABLES:
                 con.execute(create_table_sql(name))
+            # stores made before ``seq`` existed get it (their rows keep insertion order)
+            con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS seq BIGINT DEFAULT 0")
 
     @contextmanager
     def raw(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

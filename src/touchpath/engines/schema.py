@@ -2,10 +2,14 @@
 
 Column names and types are the contract between ingest (which writes) and analytics
 (which read). Timestamps are instants (UTC); ``attributes`` is JSON text so every engine
-can hold it.
+can hold it. ``seq`` is the ingestion order: a customer's events are ordered by ``ts``, then
+by ``seq`` (several things are often recorded in one instant, and the source's order is
+the only tie-breaker that means anything).
 """
 
 from __future__ import annotations
+
+import pyarrow as pa
 
 EVENT_COLUMNS: dict[str, str] = {
     "event_id": "VARCHAR NOT NULL",
@@ -22,7 +26,29 @@ EVENT_COLUMNS: dict[str, str] = {
     "currency": "VARCHAR",
     "attributes": "VARCHAR",
     "import_id": "BIGINT",
+    "seq": "BIGINT NOT NULL",
 }
+
+EVENT_ARROW_SCHEMA = pa.schema(
+    [
+        pa.field("event_id", pa.string(), nullable=False),
+        pa.field("customer_id", pa.string(), nullable=False),
+        pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("event_name", pa.string()),
+        pa.field("touchpoint", pa.string()),
+        pa.field("channel", pa.string(), nullable=False),
+        pa.field("campaign", pa.string()),
+        pa.field("source", pa.string()),
+        pa.field("medium", pa.string()),
+        pa.field("is_conversion", pa.bool_(), nullable=False),
+        pa.field("value", pa.float64()),
+        pa.field("currency", pa.string()),
+        pa.field("attributes", pa.string()),
+        pa.field("import_id", pa.int64()),
+        pa.field("seq", pa.int64(), nullable=False),
+    ]
+)
+"""Arrow form of :data:`EVENT_COLUMNS` (a test holds the two together)."""
 
 QUARANTINE_COLUMNS: dict[str, str] = {
     "import_id": "BIGINT NOT NULL",

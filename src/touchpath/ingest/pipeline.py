@@ -218,6 +218,9 @@ _BAD_MARK = "chr(0) || 'bad'"
 _DUP_MARK = "chr(0) || 'dup'"
 _SAMPLE_ROWS = 200_000
 
+SEQ_PER_IMPORT = 1 << 40
+"""``seq`` = import id × this + the row's position in its file: the source order."""
+
 
 class _InFileDuplicatesError(Exception):
     """The fast path found ids repeated inside the file: redo the import materialised."""
@@ -380,8 +383,9 @@ class _Job:
                    coalesce(r.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00'),
                    nullif(r.event_name, ''), {touchpoint}, coalesce({channel}, 'unassigned'),
                    nullif(r.campaign, ''), nullif(r.source, ''), nullif(r.medium, ''),
-                   r.is_conversion, r.value, r.currency, r.attributes, {import_id}
-            FROM {source} r {" ".join(joins)}
+                   r.is_conversion, r.value, r.currency, r.attributes, {import_id},
+                   {import_id * SEQ_PER_IMPORT} + r._ord
+            FROM (SELECT row_number() OVER () AS _ord, * FROM {source}) r {" ".join(joins)}
         """
 
     def _insert_streaming(
