@@ -485,6 +485,26 @@ def test_overlapping_files(engine: DuckDBEngine, store: Store, tmp_path: Path) -
     assert store.count("events") == 14
 
 
+@pytest.mark.parametrize("with_bad_row", [False, True])
+def test_seq_keeps_the_file_order_across_imports(
+    engine: DuckDBEngine, store: Store, tmp_path: Path, with_bad_row: bool
+) -> None:
+    """Ties in time are broken by the source's order: seq follows the file, then the import."""
+    header = ["event_id", "customer_id", "ts", "event_name"]
+    same = "2025-03-01T10:00:00Z"
+    names = ["zeta", "alpha", "mid", "beta", "omega"]  # not sorted: the file order matters
+    rows = [[f"e{i}", "c", same, name] for i, name in enumerate(names)]
+    if with_bad_row:
+        rows.insert(2, ["bad", "c", "not a time", "broken"])
+    import_events(engine, write_csv(tmp_path / "a.csv", header, rows))
+    later = [["f1", "c", same, "later"]]
+    import_events(engine, write_csv(tmp_path / "b.csv", header, later))
+    got = [r["event_name"] for r in store.query("SELECT event_name FROM events ORDER BY ts, seq")]
+    assert got == [*names, "later"]
+    seqs = [r["seq"] for r in store.query("SELECT seq FROM events ORDER BY seq")]
+    assert len(set(seqs)) == len(seqs)
+
+
 # --------------------------------------------------------------------------- quarantine
 
 
