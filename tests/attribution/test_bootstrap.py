@@ -88,11 +88,35 @@ def test_linear_model_matches_the_closed_form_variance(unit: Unit) -> None:
     assert half == pytest.approx(1.96 * want[:, 0], rel=0.08)
 
 
-def test_vectorised_and_refitted_replicates_are_the_same_draws() -> None:
-    model = SimplifiedShapleyModel()
+@pytest.mark.parametrize(
+    "model",
+    [
+        SimplifiedShapleyModel(),  # row_shares: one matrix product per batch
+        ShapleyModel(),  # reweighter: coalitions found once
+        ShapleyModel(game="rate"),
+        ShapleyModel(game="rate", method="permutation", n_permutations=100),
+    ],
+)
+def test_shortcuts_give_the_same_replicates_as_refitting(model: AttributionModel) -> None:
     fast = replicates(model, PATHS, channels=CHANNELS, n_boot=25, seed=3)
     slow = replicates(model, PATHS, channels=CHANNELS, n_boot=25, seed=3, vectorised=False)
     np.testing.assert_allclose(fast, slow, atol=1e-9)
+
+
+def test_reweighter_treats_a_vanished_channel_as_a_null_player() -> None:
+    """A channel on one journey is absent from about e^-1 of the resamples; keeping it in
+    the game with no journeys gives what refitting without it gives."""
+    rare = pd.concat(
+        [PATHS, pd.DataFrame([(("r", "a"), 1.0, 10.0, 0.0)], columns=COLUMNS)],
+        ignore_index=True,
+    )
+    channels = (*CHANNELS, "r")
+    for game in ("conversions", "rate"):
+        model = ShapleyModel(game=game)
+        fast = replicates(model, rare, channels=channels, n_boot=40, seed=6)
+        slow = replicates(model, rare, channels=channels, n_boot=40, seed=6, vectorised=False)
+        assert (fast[:, 3, 0] == 0).sum() > 5
+        np.testing.assert_allclose(fast, slow, atol=1e-9)
 
 
 @pytest.mark.parametrize(

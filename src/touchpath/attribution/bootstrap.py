@@ -14,16 +14,21 @@ itself.
     Resample the rows themselves: use it when each row is one customer's whole history
     (a path table built per customer), so the customers are the independent units.
 
-Models that are linear in the rows (each row's credit is its conversions times fixed
-shares, as in the heuristic models) can expose ``row_shares(paths)``; the bootstrap then
-resamples with one sparse matrix product per batch of draws instead of refitting. The
-draws are the same either way, so both give the same intervals.
+Refitting from scratch repeats work that does not change between resamples (reading the
+paths, grouping them). Two optional model methods skip it; the draws are the same either
+way, so the intervals are too:
+
+``row_shares(paths)`` (:class:`RowLinear`)
+    for models linear in the rows (each row's credit is its conversions times fixed
+    shares, as in the heuristic models): one sparse matrix product per batch of draws;
+``reweighter(paths)`` (:class:`Reweightable`)
+    for any other model: a function from new per-row counts to credits, which reuses
+    what the model learned about the rows' structure (Shapley's coalitions).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
@@ -54,44 +59,68 @@ class RowLinear(Protocol):
         ...
 
 
+Credits = Callable[[FloatArray, FloatArray, FloatArray], FloatArray]
+"""New per-row (conversions, value, nulls) → credits, channels × (conversions, value)."""
+
+
+@runtime_checkable
+class Reweightable(Protocol):
+    """A model that can recompute its credits for new per-row counts without refitting."""
+
+    def reweighter(self, paths: pd.DataFrame) -> tuple[tuple[str, ...], Credits]:
+        """Channel names and the function from new per-row counts to their credits."""
+        ...
+
+
 def clone(model: AttributionModel) -> AttributionModel:
     """An unfitted copy with the same parameters (scikit-learn's ``clone``)."""
     return type(model)(**model.get_params())
 
 
-@dataclass(frozen=True)
 class _Sampler:
-    """Draws resampled (conversions, value, nulls) columns for one path table."""
+    """Draws resampled (conversions, nulls) columns for one path table.
 
-    conversions: FloatArray
-    nulls: FloatArray
-    value_per_conversion: FloatArray
-    unit: Unit
+    Converted journeys come from one random stream and lost ones from another, so a
+    model that ignores nulls can skip drawing them without changing the conversions.
+    """
 
-    @classmethod
-    def of(cls, paths: pd.DataFrame, unit: Unit) -> _Sampler:
-        conversions = paths["conversions"].to_numpy(dtype=np.float64)
+    def __init__(self, paths: pd.DataFrame, unit: Unit, seed: int | None) -> None:
+        self.conversions = paths["conversions"].to_numpy(dtype=np.float64)
+        self.nulls = paths["nulls"].to_numpy(dtype=np.float64)
         value = paths["value"].to_numpy(dtype=np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
-            per = np.where(conversions > 0, value / conversions, 0.0)
-        return cls(conversions, paths["nulls"].to_numpy(dtype=np.float64), per, unit)
+            self.value_per_conversion = np.where(
+                self.conversions > 0, value / self.conversions, 0.0
+            )
+        self.unit = unit
+        # Only rows with something to draw take part in a multinomial (it costs per row).
+        self.converting = np.flatnonzero(self.conversions > 0)
+        self.losing = np.flatnonzero(self.nulls > 0)
+        self.converted = float(self.conversions.sum())
+        self.lost = float(self.nulls.sum())
+        self.rng, self.null_rng = (
+            np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)
+        )
 
-    def draw(self, rng: np.random.Generator) -> tuple[FloatArray, FloatArray]:
-        """New conversions and nulls per row."""
+    def draw(self, *, with_nulls: bool = True) -> tuple[FloatArray, FloatArray]:
+        """New conversions and nulls per row (nulls all 0 when not ``with_nulls``)."""
+        rows = len(self.conversions)
         if self.unit == "row":
-            rows = len(self.conversions)
-            times = rng.multinomial(rows, np.full(rows, 1.0 / rows)).astype(np.float64)
+            times = self.rng.multinomial(rows, np.full(rows, 1.0 / rows)).astype(np.float64)
             return times * self.conversions, times * self.nulls
-        converted = float(self.conversions.sum())
-        lost = float(self.nulls.sum())
-        journeys = round(converted + lost)
-        n_converted = int(rng.binomial(journeys, converted / (converted + lost)))
-        conversions = rng.multinomial(n_converted, self.conversions / converted)
-        if lost > 0:
-            nulls = rng.multinomial(journeys - n_converted, self.nulls / lost)
-        else:
-            nulls = np.zeros(len(self.nulls), dtype=np.int64)
-        return conversions.astype(np.float64), nulls.astype(np.float64)
+        journeys = round(self.converted + self.lost)
+        p = self.converted / (self.converted + self.lost)
+        n_converted = int(self.rng.binomial(journeys, p))
+        conversions = np.zeros(rows)
+        conversions[self.converting] = self.rng.multinomial(
+            n_converted, self.conversions[self.converting] / self.converted
+        )
+        nulls = np.zeros(rows)
+        if with_nulls and self.lost > 0:
+            nulls[self.losing] = self.null_rng.multinomial(
+                journeys - n_converted, self.nulls[self.losing] / self.lost
+            )
+        return conversions, nulls
 
 
 def _check(n_boot: int, level: float, unit: str, paths: pd.DataFrame) -> None:
@@ -121,12 +150,11 @@ def replicates(
     """Credits of ``n_boot`` refits: array replicates × ``channels`` × (conversions, value).
 
     A channel missing from a resampled table gets 0. ``vectorised=False`` refits even a
-    :class:`RowLinear` model (the result is the same; tests compare the two).
+    :class:`RowLinear` or :class:`Reweightable` model (same draws; tests compare the two).
     """
     table = check_paths(paths)
     _check(n_boot, 0.5, unit, table)
-    sampler = _Sampler.of(table, unit)
-    rng = np.random.default_rng(seed)
+    sampler = _Sampler(table, unit, seed)
     out = np.zeros((n_boot, len(channels), 2))
     where = {c: i for i, c in enumerate(channels)}
     if vectorised and isinstance(model, RowLinear):
@@ -135,14 +163,25 @@ def replicates(
         chunk = max(1, _CHUNK_CELLS // max(len(table), 1))
         for start in range(0, n_boot, chunk):
             stop = min(n_boot, start + chunk)
-            drawn = np.stack([sampler.draw(rng)[0] for _ in range(start, stop)])
+            drawn = np.stack([sampler.draw(with_nulls=False)[0] for _ in range(start, stop)])
             out[start:stop, columns, 0] = (shares.T @ drawn.T).T
             out[start:stop, columns, 1] = (shares.T @ (drawn * sampler.value_per_conversion).T).T
             if progress is not None:
                 progress(stop, n_boot)
         return out
+    if vectorised and isinstance(model, Reweightable):
+        names, credits = model.reweighter(table)
+        columns = np.array([where[c] for c in names], dtype=np.int64)
+        for b in range(n_boot):
+            conversions, nulls = sampler.draw()
+            if conversions.sum() > 0:
+                value = conversions * sampler.value_per_conversion
+                out[b, columns] = credits(conversions, value, nulls)
+            if progress is not None:
+                progress(b + 1, n_boot)
+        return out
     for b in range(n_boot):
-        conversions, nulls = sampler.draw(rng)
+        conversions, nulls = sampler.draw()
         keep = (conversions + nulls) > 0
         if conversions.sum() > 0:
             sample = table.loc[keep].assign(

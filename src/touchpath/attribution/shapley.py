@@ -34,7 +34,8 @@ marginal contributions, averaged), with a standard error per channel in ``stderr
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -62,6 +63,10 @@ _BATCH_CELLS = 2_000_000
 """Sampled orders are processed in batches of about this many (order × touch) cells."""
 
 
+def _sum_by(index: IntArray, weights: FloatArray, size: int) -> FloatArray:
+    return np.bincount(index, weights=weights, minlength=size).astype(np.float64)
+
+
 @dataclass(frozen=True)
 class Coalitions:
     """The distinct channel sets of a path table with their totals.
@@ -78,6 +83,19 @@ class Coalitions:
     conversions: FloatArray
     value: FloatArray
     journeys: FloatArray
+    of_path: IntArray
+
+    def reweighted(
+        self, conversions: FloatArray, value: FloatArray, journeys: FloatArray
+    ) -> Coalitions:
+        """The same coalitions with new per-path totals (the bootstrap's resamples)."""
+        m = len(self.conversions)
+        return replace(
+            self,
+            conversions=_sum_by(self.of_path, conversions, m),
+            value=_sum_by(self.of_path, value, m),
+            journeys=_sum_by(self.of_path, journeys, m),
+        )
 
     @property
     def sizes(self) -> IntArray:
@@ -143,11 +161,10 @@ def coalitions(encoded: EncodedPaths) -> Coalitions:
         indptr=indptr,
         members=members.astype(np.int64),
         masks=masks,
-        conversions=np.bincount(inverse, weights=encoded.conversions, minlength=m).astype(
-            np.float64
-        ),
-        value=np.bincount(inverse, weights=encoded.value, minlength=m).astype(np.float64),
-        journeys=np.bincount(inverse, weights=journeys, minlength=m).astype(np.float64),
+        conversions=_sum_by(inverse, encoded.conversions, m),
+        value=_sum_by(inverse, encoded.value, m),
+        journeys=_sum_by(inverse, journeys, m),
+        of_path=inverse.astype(np.int64),
     )
 
 
@@ -333,28 +350,29 @@ class ShapleyModel(AttributionModel):
         if self.n_permutations < 2:
             raise TouchpathError(_("n_permutations must be at least 2"))
 
+    def _method(self, n: int) -> str:
+        if self.method != "auto":
+            return self.method
+        if n <= self.max_exact_channels:
+            return "exact"
+        return "closed_form" if self.game == "conversions" else "permutation"
+
+    def _values(self, coal: Coalitions, method: str) -> tuple[FloatArray, FloatArray]:
+        """Credits and their standard errors, channels × (conversions, value)."""
+        if method == "exact":
+            return exact_shapley(coal, self.game), np.zeros((len(coal.channels), 2))
+        if method == "closed_form":
+            return simplified_shapley(coal), np.zeros((len(coal.channels), 2))
+        return permutation_shapley(
+            coal, self.game, self.n_permutations, np.random.default_rng(self.seed)
+        )
+
     def _fit(self, encoded: EncodedPaths) -> None:
         self._check()
         coal = coalitions(encoded)
         n = len(coal.channels)
-        errors = np.zeros((n, 2))
-        method: str = self.method
-        if method == "auto":
-            if n <= self.max_exact_channels:
-                method = "exact"
-            elif self.game == "conversions":
-                method = "closed_form"
-            else:
-                method = "permutation"
-        if method == "exact":
-            phi = exact_shapley(coal, self.game)
-        elif method == "closed_form":
-            phi = simplified_shapley(coal)
-        else:
-            phi, errors = permutation_shapley(
-                coal, self.game, self.n_permutations, np.random.default_rng(self.seed)
-            )
-        self.method_ = method
+        self.method_ = self._method(n)
+        phi, errors = self._values(coal, self.method_)
         self.coalitions_ = coal.frame()
         self.attribution_ = attribution_frame(coal.channels, phi[:, 0], phi[:, 1])
         # Same row order as attribution_ (most conversions first, then by name).
@@ -366,6 +384,30 @@ class ShapleyModel(AttributionModel):
                 "value": errors[order, 1],
             }
         )
+
+    def reweighter(
+        self, paths: pd.DataFrame
+    ) -> tuple[tuple[str, ...], Callable[[FloatArray, FloatArray, FloatArray], FloatArray]]:
+        """Channels, and credits as a function of new per-row conversions, value, nulls.
+
+        The coalitions are found once; each call only re-adds the counts per coalition
+        and recomputes the values (the bootstrap's resamples). A channel whose journeys
+        all drop out is a null player and gets 0, as when refitting without it; the
+        method is the one chosen for the full table.
+        """
+        self._check()
+        encoded = encode_paths(paths)
+        coal = coalitions(encoded)
+        kept = np.flatnonzero([len(p) > 0 for p in paths["path"]])
+        method = self._method(len(coal.channels))
+
+        def credits(conversions: FloatArray, value: FloatArray, nulls: FloatArray) -> FloatArray:
+            resampled = coal.reweighted(
+                conversions[kept], value[kept], conversions[kept] + nulls[kept]
+            )
+            return self._values(resampled, method)[0]
+
+        return coal.channels, credits
 
 
 class SimplifiedShapleyModel(AttributionModel):
