@@ -27,7 +27,8 @@ sum to the total (Shapley's efficiency axiom). The ``value`` column is the same 
 The Shapley value ``φ_i = Σ_{S⊆N∖{i}} |S|!(n-|S|-1)!/n! · (v(S∪{i}) - v(S))`` is computed
 exactly over all ``2^n`` subsets of the ``n`` observed channels (bitmask tables in numpy:
 a subset-sum transform, then one weighted difference per channel) when ``n`` is at most
-``max_exact_channels``; above that by Monte-Carlo sampling of channel orders (each order's
+``max_exact_channels``. Above that the conversions game uses Zhao et al.'s closed form
+(exact at any size) and the rate game Monte-Carlo sampling of channel orders (each order's
 marginal contributions, averaged), with a standard error per channel in ``stderr_``.
 """
 
