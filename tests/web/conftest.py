@@ -31,7 +31,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from touchpath.web import create_app  # noqa: E402
+from touchpath.web import create_app
 
 SECRET = "test-secret-" + "x" * 40
 PASSWORD = "correct horse battery"

@@ -91,7 +91,9 @@ def test_every_page_opens_for_each_role(client_for, user: str) -> None:
     catalogue_page = client.get("/w/shop/touchpoints")
     for tp_id in re.findall(r'href="/w/shop/touchpoints/([a-z0-9_.\-]+)"', catalogue_page.text):
         assert client.get(f"/w/shop/touchpoints/{tp_id}").status_code == 200
-    for chain_id in re.findall(r'href="/w/shop/chains/([a-z0-9_.\-]+)"', client.get("/w/shop/chains").text):
+    for chain_id in re.findall(
+        r'href="/w/shop/chains/([a-z0-9_.\-]+)"', client.get("/w/shop/chains").text
+    ):
         assert client.get(f"/w/shop/chains/{chain_id}").status_code == 200
     # the analyst pages and the admin page follow the role
     assert client.get("/w/shop/touchpoints/-new").status_code == (403 if user == "vic" else 200)
@@ -194,13 +196,25 @@ def test_create_edit_delete_a_touchpoint(people: Path, client_for) -> None:
     edited = post(
         ann,
         "/w/shop/touchpoints/vk_chat",
-        new_touchpoint(id="ignored", owner="", automated="on", wow=None, stages=["purchase"],
-                       attention="", status="active"),
+        new_touchpoint(
+            id="ignored",
+            owner="",
+            automated="on",
+            wow=None,
+            stages=["purchase"],
+            attention="",
+            status="active",
+        ),
     )
     assert edited.status_code == 303
     tp = catalogue_of(people, "shop").touchpoint("vk_chat")
     assert (tp.owner, tp.automated, tp.wow, tp.stages, tp.attention, tp.status.value) == (
-        None, True, False, ["purchase"], None, "active",
+        None,
+        True,
+        False,
+        ["purchase"],
+        None,
+        "active",
     )
     with pytest.raises(KeyError):
         catalogue_of(people, "shop").touchpoint("ignored")
@@ -236,10 +250,14 @@ def test_a_touchpoint_in_a_chain_cannot_be_deleted(people: Path, client_for) -> 
 
 def test_catalogue_filters(people: Path, client_for) -> None:
     catalogue = catalogue_of(people, "shop")
-    page = client_for("vic").get("/w/shop/touchpoints", params={"stage": "purchase", "status": "active"})
+    page = client_for("vic").get(
+        "/w/shop/touchpoints", params={"stage": "purchase", "status": "active"}
+    )
     shown = set(re.findall(r'href="/w/shop/touchpoints/([a-z0-9_.\-]+)"', page.text)) - {"-new"}
     expected = {
-        tp.id for tp in catalogue.touchpoints if "purchase" in tp.stages and tp.status.value == "active"
+        tp.id
+        for tp in catalogue.touchpoints
+        if "purchase" in tp.stages and tp.status.value == "active"
     }
     assert shown == expected and expected
 
@@ -256,17 +274,30 @@ def reference_move(steps: list[str], action: str, added: str | None = None) -> l
         return steps
     i = int(where)
     if kind == "up" and i > 0:
-        return steps[: i - 1] + [steps[i], steps[i - 1]] + steps[i + 1 :]
+        return [*steps[: i - 1], steps[i], steps[i - 1], *steps[i + 1 :]]
     if kind == "down" and i + 1 < len(steps):
-        return steps[:i] + [steps[i + 1], steps[i]] + steps[i + 2 :]
+        return [*steps[:i], steps[i + 1], steps[i], *steps[i + 2 :]]
     if kind == "remove":
         return steps[:i] + steps[i + 1 :]
     return steps
 
 
 @pytest.mark.parametrize(
-    "action", ["up:0", "up:1", "up:3", "down:0", "down:2", "down:3", "remove:0", "remove:3",
-               "remove:9", "up:x", "save", "add"]
+    "action",
+    [
+        "up:0",
+        "up:1",
+        "up:3",
+        "down:0",
+        "down:2",
+        "down:3",
+        "remove:0",
+        "remove:3",
+        "remove:9",
+        "up:x",
+        "save",
+        "add",
+    ],
 )
 def test_move_matches_the_reference(action: str) -> None:
     steps = ["a", "b", "c", "d"]
@@ -275,7 +306,9 @@ def test_move_matches_the_reference(action: str) -> None:
 
 def test_design_a_chain(people: Path, client_for) -> None:
     ann = client_for("ann")
-    created = post(ann, "/w/shop/chains", {"id": "quick", "name": "Быстрый заказ", "first_step": "context_ad"})
+    created = post(
+        ann, "/w/shop/chains", {"id": "quick", "name": "Быстрый заказ", "first_step": "context_ad"}
+    )
     assert created.status_code == 303 and created.headers["location"] == "/w/shop/chains/quick"
 
     def chain() -> Chain:
@@ -302,7 +335,9 @@ def test_design_a_chain(people: Path, client_for) -> None:
     press("save", ["product_page", "checkout"], next_chain="online_delivery", description="тест")
     saved = chain()
     assert (saved.steps, saved.next_chain, saved.description) == (
-        ["product_page", "checkout"], "online_delivery", "тест",
+        ["product_page", "checkout"],
+        "online_delivery",
+        "тест",
     )
     page = ann.get("/w/shop/chains/quick").text
     assert page.index("Карточка товара") < page.index("Оформление и оплата заказа")
@@ -312,15 +347,26 @@ def test_chain_rules_come_back_as_messages(people: Path, client_for) -> None:
     ann = client_for("ann")
     before = catalogue_of(people, "shop")
     chain = before.chains[0]
-    empty = post(ann, f"/w/shop/chains/{chain.id}", {"name": chain.name, "steps": [chain.steps[0]],
-                                                      "action": "remove:0"})
+    empty = post(
+        ann,
+        f"/w/shop/chains/{chain.id}",
+        {"name": chain.name, "steps": [chain.steps[0]], "action": "remove:0"},
+    )
     assert empty.status_code == 400 and "Steps: add at least one" in html.unescape(empty.text)
-    twice = post(ann, f"/w/shop/chains/{chain.id}", {"name": chain.name,
-                                                      "steps": ["cart", "cart"], "action": "save"})
+    twice = post(
+        ann,
+        f"/w/shop/chains/{chain.id}",
+        {"name": chain.name, "steps": ["cart", "cart"], "action": "save"},
+    )
     assert twice.status_code == 400 and "follows itself" in html.unescape(twice.text)
-    unknown = post(ann, f"/w/shop/chains/{chain.id}", {"name": chain.name,
-                                                        "steps": ["cart", "no_such"], "action": "save"})
-    assert unknown.status_code == 400 and "unknown touchpoint 'no_such'" in html.unescape(unknown.text)
+    unknown = post(
+        ann,
+        f"/w/shop/chains/{chain.id}",
+        {"name": chain.name, "steps": ["cart", "no_such"], "action": "save"},
+    )
+    assert unknown.status_code == 400 and "unknown touchpoint 'no_such'" in html.unescape(
+        unknown.text
+    )
     assert catalogue_of(people, "shop") == before
 
 
@@ -330,8 +376,11 @@ def test_delete_a_chain(people: Path, client_for) -> None:
     target = leads_on[0].next_chain
     refused = post(ann, f"/w/shop/chains/{target}/delete")
     assert refused.status_code == 400
-    free = next(c.id for c in catalogue_of(people, "shop").chains
-                if not any(o.next_chain == c.id for o in catalogue_of(people, "shop").chains))
+    free = next(
+        c.id
+        for c in catalogue_of(people, "shop").chains
+        if not any(o.next_chain == c.id for o in catalogue_of(people, "shop").chains)
+    )
     assert post(ann, f"/w/shop/chains/{free}/delete").status_code == 303
     assert free not in {c.id for c in catalogue_of(people, "shop").chains}
 
@@ -342,15 +391,18 @@ def test_delete_a_chain(people: Path, client_for) -> None:
 def test_journey_map_columns_and_cards(people: Path, client_for) -> None:
     catalogue = catalogue_of(people, "shop")
     with events_db(people, "shop") as con:
-        touches = dict(con.execute(
-            "SELECT touchpoint, count(*) FROM events WHERE touchpoint IS NOT NULL GROUP BY 1"
-        ).fetchall())
+        touches = dict(
+            con.execute(
+                "SELECT touchpoint, count(*) FROM events WHERE touchpoint IS NOT NULL GROUP BY 1"
+            ).fetchall()
+        )
     page = client_for("vic").get("/w/shop/journey").text
     # stages are columns in journey order
     positions = [page.index(f"<h2>{html.escape(s.name)}</h2>") for s in catalogue.stages_in_order()]
     assert positions == sorted(positions)
     cards = re.findall(
-        r'<article class="tp-card (\w+)">\s*<h3><a href="/w/shop/touchpoints/([a-z0-9_.\-]+)">(.*?)</article>',
+        r'<article class="tp-card (\w+)">\s*<h3><a href="/w/shop/touchpoints/'
+        r'([a-z0-9_.\-]+)">(.*?)</article>',
         page,
         re.S,
     )
@@ -376,8 +428,10 @@ def test_journey_map_columns_and_cards(people: Path, client_for) -> None:
 def test_journey_columns_show_gaps() -> None:
     catalogue = Catalogue(
         business="b",
-        stages=[Stage(id="s1", name="S1", group="before", order=1),
-                Stage(id="s0", name="S0", group="before", order=0)],
+        stages=[
+            Stage(id="s1", name="S1", group="before", order=1),
+            Stage(id="s0", name="S0", group="before", order=0),
+        ],
         touchpoints=[
             Touchpoint(id="a", name="A", channel="site", stages=["s0"]),
             Touchpoint(id="b", name="B", channel="site", stages=["s1"], status="missing"),
@@ -390,7 +444,11 @@ def test_journey_columns_show_gaps() -> None:
     }
     columns = journey_columns(catalogue, stats, have_data=True)
     assert [c.stage.id if c.stage else None for c in columns] == ["s0", "s1", None]
-    assert [[card.state for card in c.cards] for c in columns] == [["silent"], ["missing"], ["live"]]
+    assert [[card.state for card in c.cards] for c in columns] == [
+        ["silent"],
+        ["missing"],
+        ["live"],
+    ]
     assert [c.is_gap for c in columns] == [False, True, False]
 
 
@@ -414,13 +472,17 @@ def test_placeholder_pages_say_what_is_missing_and_how_to_add_it(client_for) -> 
 
 def test_admin_manages_users(people: Path, client_for) -> None:
     boss = client_for("boss")
-    added = post(boss, "/w/clinic/users", {"username": "nina", "password": "long enough", "role": "viewer"})
+    added = post(
+        boss, "/w/clinic/users", {"username": "nina", "password": "long enough", "role": "viewer"}
+    )
     assert added.status_code == 303
     assert ("nina", "viewer") in users_of(people, "clinic")
     assert "nina" not in dict(users_of(people, "shop"))
     assert post(boss, "/w/clinic/users/nina/role", {"role": "analyst"}).status_code == 303
     assert ("nina", "analyst") in users_of(people, "clinic")
-    short = post(boss, "/w/clinic/users", {"username": "oleg", "password": "short", "role": "viewer"})
+    short = post(
+        boss, "/w/clinic/users", {"username": "oleg", "password": "short", "role": "viewer"}
+    )
     assert short.status_code == 400 and "at least 8 characters" in short.text
     assert post(boss, "/w/clinic/users/nina/delete").status_code == 303
     assert "nina" not in dict(users_of(people, "clinic"))

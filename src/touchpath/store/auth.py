@@ -52,7 +52,13 @@ USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@\-]{0,63}$")
 MIN_PASSWORD = 8
 SESSION_LIFETIME = timedelta(days=14)
 
-_hasher = PasswordHasher()
+
+def password_hasher() -> PasswordHasher:
+    """argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: 3 passes, 64 MiB)."""
+    return PasswordHasher()
+
+
+_hasher = password_hasher()
 _DUMMY_HASH = _hasher.hash("touchpath: a password nobody has")
 
 

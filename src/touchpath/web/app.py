@@ -15,6 +15,7 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -77,10 +78,9 @@ def build_app(
     app.state.cache = ResultCache(cache_size)
     app.state.templates = make_environment()
 
-    app.include_router(auth.router)
-    for router in pages.routers:
+    app.state.routers = [auth.router, *pages.routers, placeholders.make_router(pages.placeholders)]
+    for router in app.state.routers:
         app.include_router(router)
-    app.include_router(placeholders.make_router(pages.placeholders))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     # The last added runs first: headers, then the session, then the language.
@@ -127,3 +127,8 @@ async def _bad_request(request: Request, _exc: Exception) -> Response:
         {"title": _("Error"), "message": _("The request is not complete; reload the page.")},
         status_code=400,
     )
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """Every page route of the app (tests walk them: each must check CSRF and the role)."""
+    return [r for router in app.state.routers for r in router.routes if isinstance(r, APIRoute)]

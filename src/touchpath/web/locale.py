@@ -94,7 +94,7 @@ def fmt_money(value: Any, currency: str) -> str:
     if not currency:
         return fmt_number(value)
     return numbers.format_currency(
-        value, currency, format="#,##0 ¤", locale=get_language(), currency_digits=False
+        value, currency, format="#,##0\xa0¤", locale=get_language(), currency_digits=False
     )
 
 

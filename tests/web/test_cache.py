@@ -1,0 +1,88 @@
+"""Results cached per data version: computed once, recomputed after the events change."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+
+import duckdb
+
+from touchpath.web.cache import ResultCache, data_version
+from touchpath.workspace import find_workspace
+
+
+def test_lru_keeps_the_most_recent_entries() -> None:
+    cache = ResultCache(maxsize=2)
+    calls: list[str] = []
+
+    def compute(key: str) -> str:
+        calls.append(key)
+        return key.upper()
+
+    for key in ["a", "b", "a", "c", "b", "a"]:
+        assert cache.get(key, lambda k=key: compute(k)) == key.upper()
+    # a, b computed; a hit; c evicts b (least recently used); b evicts a; a recomputed
+    assert calls == ["a", "b", "c", "b", "a"]
+    assert (cache.hits, cache.misses, len(cache)) == (1, 5, 2)
+
+
+def test_an_error_is_not_cached() -> None:
+    cache = ResultCache()
+    attempts = []
+
+    def failing() -> int:
+        attempts.append(1)
+        raise RuntimeError("store busy")
+
+    for _ in range(2):
+        with contextlib.suppress(RuntimeError):
+            cache.get("k", failing)
+    assert len(attempts) == 2 and len(cache) == 0
+
+
+def append_events(events_file: Path, n: int) -> None:
+    """Another process's import: ``n`` copies of existing events under new ids."""
+    with duckdb.connect(str(events_file)) as con:
+        con.execute(
+            "INSERT INTO events SELECT event_id || '-copy', customer_id, ts, event_name, "
+            "touchpoint, channel, campaign, source, medium, is_conversion, value, currency, "
+            "attributes, import_id, seq + 1000000 FROM events ORDER BY seq LIMIT ?",
+            [n],
+        )
+
+
+def test_data_version_changes_with_the_events_only(people: Path) -> None:
+    ws = find_workspace(people / "shop")
+    before = data_version(ws)
+    with duckdb.connect(str(people / "shop" / "events.duckdb"), read_only=True) as con:
+        con.execute("SELECT count(*) FROM events").fetchall()
+    assert data_version(ws) == before  # reading changes nothing
+    append_events(people / "shop" / "events.duckdb", 3)
+    assert data_version(ws) != before
+    assert data_version(find_workspace(people / "clinic")) != before
+
+
+def events_shown(page: str) -> int:
+    found = re.search(r'<div class="value">([\d,]+)</div><div class="name">Touches', page)
+    assert found
+    return int(found.group(1).replace(",", ""))
+
+
+def test_pages_reuse_results_until_an_import(app, people: Path, client_for) -> None:
+    client = client_for("vic")
+    cache = app.state.cache
+    with duckdb.connect(str(people / "shop" / "events.duckdb"), read_only=True) as con:
+        [(count,)] = con.execute("SELECT count(*) FROM events").fetchall()
+    assert events_shown(client.get("/w/shop/").text) == count
+    misses = cache.misses
+    for page in ("/w/shop/", "/w/shop/journey", "/w/shop/touchpoints"):
+        client.get(page)
+    assert cache.misses == misses  # the three pages share one computed overview
+    append_events(people / "shop" / "events.duckdb", 5)
+    assert events_shown(client.get("/w/shop/").text) == count + 5
+    assert cache.misses == misses + 1
+    # the clinic has its own entry: never the shop's numbers
+    with duckdb.connect(str(people / "clinic" / "events.duckdb"), read_only=True) as con:
+        [(clinic_count,)] = con.execute("SELECT count(*) FROM events").fetchall()
+    assert events_shown(client.get("/w/clinic/").text) == clinic_count
