@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from touchpath.engines.duckdb import DuckDBEngine
 from touchpath.engines.schema import CUSTOMER_COLUMNS, EVENT_COLUMNS
+from touchpath.engines.spark import SparkEngine
 from touchpath.errors import TouchpathError
 from touchpath.model import Catalogue
 from touchpath.store import crud, migrate
@@ -47,8 +48,12 @@ def init_workspace(
     catalogue: Catalogue | None = None,
     timezone: str = "UTC",
     metadata_url: str | None = None,
+    engine: str = "duckdb",
 ) -> Workspace:
-    """Create a workspace in ``root`` (made if absent) and store ``catalogue`` in it."""
+    """Create a workspace in ``root`` (made if absent) and store ``catalogue`` in it.
+
+    ``engine`` names the events store: ``duckdb`` (a file) or ``spark`` (a Parquet folder).
+    """
     if (root / CONFIG_FILE).exists():
         raise WorkspaceExistsError(f"{root / CONFIG_FILE}: a workspace is already here")
     catalogue = catalogue or Catalogue(business=root.resolve().name or "touchpath workspace")
@@ -57,7 +62,9 @@ def init_workspace(
             name=catalogue.business, timezone=timezone, currency=catalogue.currency
         ),
         metadata=MetadataSection(url=metadata_url) if metadata_url else MetadataSection(),
-        events=EventsSection(),
+        events=EventsSection(engine=engine, path="events")
+        if engine == "spark"
+        else EventsSection(engine=engine),
     )
     write_config(root, config)
     ws = find_workspace(root)
@@ -88,15 +95,44 @@ def load_catalogue(ws: Workspace) -> Catalogue:
 
 def create_events_store(ws: Workspace) -> None:
     engine = ws.engine
-    if not isinstance(engine, DuckDBEngine):
-        raise TouchpathError(f"{ws.root}: `init` creates DuckDB stores only ({engine.name})")
+    if not isinstance(engine, DuckDBEngine | SparkEngine):
+        raise TouchpathError(f"{ws.root}: cannot create a {engine.name} events store")
     engine.create()
 
 
 def write_events(ws: Workspace, events: pa.Table, customers: pa.Table, *, source: str) -> int:
-    """Append generated events and customers in one transaction, logged as an import."""
+    """Append generated events and customers in one transaction, logged as an import.
+
+    A Spark store gets them in its DuckDB ledger, and the events as one new Parquet file.
+    """
     engine = ws.engine
+    if isinstance(engine, SparkEngine):
+        import_id = _write_duckdb(engine.ledger, events, customers, source=source)
+        return engine.publish(import_id)
     assert isinstance(engine, DuckDBEngine)
+    _write_duckdb(engine, events, customers, source=source)
+    return int(events.num_rows)
+
+
+def ingest_store(ws: Workspace) -> DuckDBEngine:
+    """Where imports write: the DuckDB store itself, or a Spark workspace's ledger."""
+    engine = ws.engine
+    if isinstance(engine, SparkEngine):
+        return engine.ledger
+    if not isinstance(engine, DuckDBEngine):
+        raise TouchpathError(f"{ws.root}: touchpath cannot import into a {engine.name} store")
+    return engine
+
+
+def publish_import(ws: Workspace, import_id: int) -> None:
+    """Make an import visible to the workspace's engine (a no-op for DuckDB)."""
+    if isinstance(ws.engine, SparkEngine):
+        ws.engine.publish(import_id)
+
+
+def _write_duckdb(
+    engine: DuckDBEngine, events: pa.Table, customers: pa.Table, *, source: str
+) -> int:
     now = datetime.now(UTC)
     with engine.raw() as con:
         con.execute("BEGIN")
@@ -116,7 +152,7 @@ def write_events(ws: Workspace, events: pa.Table, customers: pa.Table, *, source
             [import_id[0], source, now, datetime.now(UTC), events.num_rows],
         )
         con.execute("COMMIT")
-    return int(events.num_rows)
+    return int(import_id[0])
 
 
 def build_demo(
@@ -127,6 +163,7 @@ def build_demo(
     businesses: Sequence[str] = DEMO_BUSINESSES,
     replace: bool = False,
     progress: Progress | None = None,
+    engine: str = "duckdb",
 ) -> list[Workspace]:
     """The demo group in ``root``: one workspace per business, the first one the default.
 
@@ -150,7 +187,9 @@ def build_demo(
 
         share = customers // len(businesses) + (1 if i < customers % len(businesses) else 0)
         data = generate(business, customers=share, seed=seed + i, progress=step)
-        ws = init_workspace(root / business, catalogue=data.catalogue, timezone="Europe/Moscow")
+        ws = init_workspace(
+            root / business, catalogue=data.catalogue, timezone="Europe/Moscow", engine=engine
+        )
         write_events(ws, data.events, data.customers, source=f"demo:{business}:seed={seed + i}")
         made.append(ws)
     write_config(

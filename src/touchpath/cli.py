@@ -98,6 +98,9 @@ def init(
     metadata_url: Annotated[
         str | None, typer.Option(help=_("SQLAlchemy URL of the metadata DB (default SQLite)."))
     ] = None,
+    engine: Annotated[
+        str, typer.Option(help=_("Events store: duckdb (one file) or spark (Parquet folder)."))
+    ] = "duckdb",
     json_out: JsonOpt = False,
 ) -> None:
     from touchpath.bootstrap import init_workspace
@@ -105,7 +108,10 @@ def init(
 
     root = directory or workspace_root(ctx)
     catalogue = Catalogue(business=name or root.resolve().name, currency=currency.upper())
-    ws = init_workspace(root, catalogue=catalogue, timezone=timezone, metadata_url=metadata_url)
+    _check_engine(engine)
+    ws = init_workspace(
+        root, catalogue=catalogue, timezone=timezone, metadata_url=metadata_url, engine=engine
+    )
     if json_out:
         emit_json({"workspace": str(ws.root), "name": ws.name})
         return
@@ -129,6 +135,9 @@ def demo(
     force: Annotated[
         bool, typer.Option(help=_("Replace a demo already built in the folder."))
     ] = False,
+    engine: Annotated[
+        str, typer.Option(help=_("Events store: duckdb (one file) or spark (Parquet folder)."))
+    ] = "duckdb",
     json_out: JsonOpt = False,
 ) -> None:
     from touchpath.bootstrap import DEMO_BUSINESSES, build_demo
@@ -138,6 +147,7 @@ def demo(
     unknown = sorted(set(businesses) - set(DEMO_BUSINESSES))
     if unknown:
         fail(_("unknown demo business {name}; choose from shop, clinic").format(name=unknown[0]))
+    _check_engine(engine)
     root = directory or workspace_root(ctx)
     with progress_bar(_("Building the demo"), enabled=not json_out) as update:
         made = build_demo(
@@ -147,6 +157,7 @@ def demo(
             businesses=businesses,
             replace=force,
             progress=update,
+            engine=engine,
         )
     summaries = [summarise(ws) for ws in made]
     if json_out:
@@ -161,6 +172,16 @@ def demo(
             path=root.resolve()
         )
     )
+
+
+def _check_engine(name: str) -> None:
+    from touchpath.engines import ENGINES
+
+    if name not in ENGINES:
+        choices = ", ".join(sorted(ENGINES))
+        fail(_("unknown events engine {name}; choose one of: {choices}").format(
+            name=name, choices=choices
+        ))
 
 
 @app.command(help=_("Summarise the workspace: catalogue, events, channels, imports."))
@@ -242,7 +263,7 @@ def import_(
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    from touchpath.bootstrap import load_catalogue
+    from touchpath.bootstrap import ingest_store, load_catalogue, publish_import
     from touchpath.ingest.mapping import load_mapping
     from touchpath.ingest.pipeline import import_events
 
@@ -251,8 +272,9 @@ def import_(
     catalogue = load_catalogue(ws)
     with progress_bar(_("Importing {file}").format(file=file.name), enabled=not json_out) as bar:
         report = import_events(
-            ws.engine, file, mapping=rules, fmt=fmt, catalogue=catalogue, progress=bar
+            ingest_store(ws), file, mapping=rules, fmt=fmt, catalogue=catalogue, progress=bar
         )
+        publish_import(ws, report.import_id)
     if json_out:
         emit_json(report.to_json())
     else:
@@ -281,8 +303,10 @@ def quarantine(
     limit: Annotated[int, typer.Option(min=1, help=_("Rows to show."))] = 50,
     json_out: JsonOpt = False,
 ) -> None:
+    from touchpath.bootstrap import ingest_store
+
     ws = open_workspace(ctx)
-    con = ws.engine.connect(read_only=True)
+    con = ingest_store(ws).connect(read_only=True)
     try:
         table = con.table("quarantine")
         total = int(con.execute(table.count()))

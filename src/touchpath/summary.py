@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from touchpath.analytics import overview
-from touchpath.bootstrap import load_catalogue
+from touchpath.bootstrap import ingest_store, load_catalogue
 from touchpath.model import Catalogue
 from touchpath.workspace import Workspace
 
@@ -60,10 +60,9 @@ def summarise(ws: Workspace, *, top: int = 10) -> WorkspaceSummary:
         revenue = con.execute(overview.revenue_by_currency(events))
         channels = con.execute(overview.by_channel(events))
         touchpoints = con.execute(overview.by_touchpoint(events).limit(top))
-        imports = int(con.execute(con.table("imports").count()))
-        quarantined = int(con.execute(con.table("quarantine").count()))
     finally:
         con.disconnect()
+    imports, quarantined = _import_counts(ws)
     return WorkspaceSummary(
         name=ws.name,
         path=str(ws.root),
@@ -83,6 +82,16 @@ def summarise(ws: Workspace, *, top: int = 10) -> WorkspaceSummary:
     )
 
 
+def _import_counts(ws: Workspace) -> tuple[int, int]:
+    """Imports and quarantined rows, from where imports write (a Spark store's ledger)."""
+    store = ingest_store(ws)
+    with store.raw(read_only=True) as con:
+        [(imports, quarantined)] = con.execute(
+            "SELECT (SELECT count(*) FROM imports), (SELECT count(*) FROM quarantine)"
+        ).fetchall()
+    return int(imports), int(quarantined)
+
+
 def _catalogue_counts(catalogue: Catalogue) -> dict[str, Any]:
     status = Counter(str(tp.status) for tp in catalogue.touchpoints)
     return {
@@ -97,9 +106,11 @@ def _catalogue_counts(catalogue: Catalogue) -> dict[str, Any]:
 
 
 def _datetime(value: Any) -> datetime | None:
+    """An aware instant; Spark hands back naive UTC times, DuckDB aware ones."""
     if value is None or value != value:  # NaT compares unequal to itself
         return None
-    return value.to_pydatetime() if hasattr(value, "to_pydatetime") else value  # type: ignore[no-any-return]
+    moment: datetime = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
