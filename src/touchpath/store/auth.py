@@ -85,7 +85,7 @@ class UserRow(Base):
     __table_args__ = (CheckConstraint("role IN ('viewer', 'analyst', 'admin')", name="role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(WORD))
     language: Mapped[str | None] = mapped_column(String(2))

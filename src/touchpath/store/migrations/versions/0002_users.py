@@ -31,8 +31,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("role IN ('viewer', 'analyst', 'admin')", name=op.f("ck_users_role")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
-        sa.UniqueConstraint("username", name=op.f("uq_users_username")),
     )
+    # A unique index, not a constraint: PostgreSQL and SQLite then report the same indexes.
+    op.create_index(op.f("ix_users_username"), "users", ["username"], unique=True)
     op.create_table(
         "user_sessions",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -53,4 +54,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_user_sessions_user_id"), table_name="user_sessions")
     op.drop_table("user_sessions")
+    op.drop_index(op.f("ix_users_username"), table_name="users")
     op.drop_table("users")
