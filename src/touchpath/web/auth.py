@@ -80,7 +80,7 @@ def login(
     if language or kept_language:
         request.session["lang"] = language or kept_language
     rotate_csrf(request)
-    default = f"/w/{min(tokens, key=list(site.members).index)}/"
+    default = f"/w/{next(iter(tokens))}/"  # the first served workspace they may open
     return RedirectResponse(safe_next(target, default), status_code=303)
 
 
