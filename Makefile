@@ -18,6 +18,8 @@ demo: $(BIN)/python
 # Install everything the tests need and run the whole suite: lint, types, tests.
 test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# the browser tests drive Debian's Chromium (Playwright cannot download one here)
+	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(MAKE) lint
 	$(BIN)/pytest
 

@@ -24,7 +24,9 @@ def source_messages() -> set[str]:
     keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
     found: set[str] = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(SRC), method_map=[("**.py", "python")], keywords=keywords
+        str(SRC),
+        method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")],
+        keywords=keywords,
     ):
         found.update([message] if isinstance(message, str) else message)
     return found
@@ -80,7 +82,7 @@ def test_every_enum_member_has_a_label() -> None:
     )
     for enum in enums:
         for member in enum:
-            assert member in LABELS, member
+            assert (type(member), member.value) in LABELS, member
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,7 @@ from touchpath.commands.shell import (
 from touchpath.config import Settings
 from touchpath.i18n import _, detect_language, reset_language, set_language
 from touchpath.labels import label
+from touchpath.model.vocab import ChannelGroup, Status
 from touchpath.workspace import find_workspace, group_members
 
 set_language(detect_language())  # before the commands are declared, so --help is translated
@@ -208,7 +209,9 @@ def show_summary(s: Any) -> None:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()
-    status = ", ".join(f"{label(k)} {v}" for k, v in s.touchpoints_by_status.items()) or "0"
+    status = (
+        ", ".join(f"{label(k, Status)} {v}" for k, v in s.touchpoints_by_status.items()) or "0"
+    )
     rows = [
         (_("Touchpoints"), f"{s.touchpoints} ({status})"),
         (_("Stages / chains / competitors"), f"{s.stages} / {s.chains} / {s.competitors}"),
@@ -229,7 +232,7 @@ def show_summary(s: Any) -> None:
             table.add_column(col, justify="left" if col == _("channel") else "right")
         for row in s.channels:
             table.add_row(
-                escape(label(row["channel"])),
+                escape(label(row["channel"], ChannelGroup)),
                 f"{row['touches']:,}",
                 f"{row['customers']:,}",
                 f"{row['conversions']:,}",

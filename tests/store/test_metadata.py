@@ -104,7 +104,7 @@ def test_a_new_database_has_no_revision(db_url: str) -> None:
 
 def test_upgrade_reaches_the_newest_revision(db_url: str) -> None:
     migrate.upgrade(db_url)
-    assert migrate.current(db_url) == migrate.head() == "0001"
+    assert migrate.current(db_url) == migrate.head() == "0002"
 
 
 def test_migrations_produce_exactly_the_orm_schema(engine: sa.Engine) -> None:
@@ -135,7 +135,7 @@ def test_downgrade_to_base_then_upgrade_again(db_url: str) -> None:
     try:
         assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
         migrate.upgrade(db_url)
-        assert migrate.current(db_url) == "0001"
+        assert migrate.current(db_url) == migrate.head()
         with engine.connect() as con:
             assert compare_metadata(MigrationContext.configure(con), Base.metadata) == []
         with Session(engine) as session:
@@ -150,7 +150,7 @@ def test_processes_starting_together_all_find_the_database_at_head(db_url: str) 
     with ProcessPoolExecutor(max_workers=4, mp_context=spawn) as pool:
         results = list(pool.map(migrate.upgrade, [db_url] * 4))
     assert results == [None] * 4
-    assert migrate.current(db_url) == "0001"
+    assert migrate.current(db_url) == migrate.head()
 
 
 def test_a_failed_upgrade_leaves_nothing_behind(db_url: str) -> None:
@@ -170,7 +170,7 @@ def test_upgrade_takes_an_engine_too(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
         migrate.upgrade(engine)
-        assert migrate.current(engine) == "0001"
+        assert migrate.current(engine) == migrate.head()
     finally:
         engine.dispose()
 

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from touchpath.i18n import _, get_language, ngettext
-from touchpath.labels import label
+from touchpath.labels import group_label, label
 from touchpath.model import Stage
 from touchpath.web.locale import fmt_date, fmt_datetime, fmt_money, fmt_number, fmt_percent
 from touchpath.web.pages import SECTIONS
@@ -62,6 +62,7 @@ def make_environment() -> Environment:
         _=_,
         ngettext=ngettext,
         label=label,
+        group_label=group_label,
         stage_name=stage_name,
         role_label=role_label,
         CSRF_FIELD=CSRF_FIELD,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import touchpath.store.auth  # noqa: F401  (its tables join the same metadata)
 from touchpath.store.tables import Base
 
 config = context.config
