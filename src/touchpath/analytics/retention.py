@@ -1,0 +1,573 @@
+"""Retention and loyalty: who buys again, who stays, who has lapsed (docs/analytics/retention.md).
+
+A purchase is a conversion event (``is_conversion``) and its ``value`` is the money. Every
+figure counts purchases up to and including the day ``end`` (UTC); later ones are ignored,
+as lifetimes' ``observation_period_end`` ignores them.
+
+A customer is **active** at an instant ``t`` when they bought in the ``churn_after`` before
+it (``t - churn_after <= ts < t``) and **churned** (lapsed) otherwise. Per period (month,
+week or quarter, the last one cut at ``end``) the customer retention rate is
+
+    CRR = (E - N) / S
+
+with S the customers active at the period's start, E those active at its end and N the
+customers whose first purchase falls in the period. The period table also splits E into
+retained (active at both ends), reactivated (lapsed buyers who came back) and new, so the
+formula's assumptions can be seen at work.
+
+Everything is built as Ibis expressions and runs in the engine; only per-period and
+per-cohort aggregates and, on request, one RFM row per customer come back.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal, get_args
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from touchpath.errors import TouchpathError
+from touchpath.i18n import _
+
+Period = Literal["month", "week", "quarter"]
+RfmUnit = Literal["D", "W"]
+PERIODS: tuple[str, ...] = get_args(Period)
+RFM_UNITS: tuple[str, ...] = get_args(RfmUnit)
+DEFAULT_CHURN_AFTER = timedelta(days=90)
+
+_DAY = 86_400
+_UNIT_SECONDS = {"D": _DAY, "W": 7 * _DAY}
+_MONTHS_PER_PERIOD = {"month": 1, "quarter": 3}  # weeks are counted in days
+_EPOCH = date(1970, 1, 1)  # a Thursday: Monday-based week numbers shift by three days
+
+# RFM segments from the recency and frequency scores (the common 5x5 grid); first match wins.
+SEGMENTS: tuple[tuple[str, frozenset[int], frozenset[int]], ...] = (
+    ("champions", frozenset({5}), frozenset({4, 5})),
+    ("loyal", frozenset({3, 4}), frozenset({4, 5})),
+    ("potential_loyalists", frozenset({4, 5}), frozenset({2, 3})),
+    ("new", frozenset({5}), frozenset({1})),
+    ("promising", frozenset({4}), frozenset({1})),
+    ("need_attention", frozenset({3}), frozenset({3})),
+    ("about_to_sleep", frozenset({3}), frozenset({1, 2})),
+    ("cannot_lose", frozenset({1, 2}), frozenset({5})),
+    ("at_risk", frozenset({1, 2}), frozenset({3, 4})),
+    ("hibernating", frozenset({1, 2}), frozenset({1, 2})),
+)
+
+
+class UnknownPeriodError(TouchpathError):
+    """A period or RFM unit we do not know."""
+
+
+def check_period(period: str) -> Period:
+    """``period`` if it is one we know, else a one-line error naming the choices."""
+    if period not in PERIODS:
+        raise UnknownPeriodError(
+            _("unknown period {period!r}: use one of {choices}").format(
+                period=period, choices=", ".join(PERIODS)
+            )
+        )
+    return period  # type: ignore[return-value]
+
+
+def period_start(day: date, period: Period) -> date:
+    """The first day of the period holding ``day`` (weeks start on Monday, ISO 8601)."""
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    months = _MONTHS_PER_PERIOD[period]
+    return date(day.year, (day.month - 1) // months * months + 1, 1)
+
+
+def _next_start(start: date, period: Period) -> date:
+    if period == "week":
+        return start + timedelta(days=7)
+    month = start.month - 1 + _MONTHS_PER_PERIOD[period]
+    return date(start.year + month // 12, month % 12 + 1, 1)
+
+
+def period_label(start: date, period: Period) -> str:
+    """``2025-03``, ``2025-Q1`` or the ISO week ``2025-W09``."""
+    if period == "week":
+        year, week, _weekday = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    if period == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year}-{start.month:02d}"
+
+
+def _raw_index(day: date, period: Period) -> int:
+    """A running number of the period holding ``day``; the engine computes the same."""
+    if period == "week":
+        return ((day - _EPOCH).days + 3) // 7
+    return (day.year * 12 + day.month - 1) // _MONTHS_PER_PERIOD[period]
+
+
+def _engine_index(ts: ir.TimestampValue, period: Period) -> ir.IntegerValue:
+    if period == "week":
+        days = ts.truncate("D").epoch_seconds() // _DAY
+        return ((days + 3) // 7).cast("int64")
+    months = ts.year() * 12 + ts.month() - 1
+    return (months // _MONTHS_PER_PERIOD[period]).cast("int64")
+
+
+def _instant(day: date) -> ir.TimestampScalar:
+    """Midnight UTC at the start of ``day`` as an engine literal."""
+    moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return ibis.literal(moment, type="timestamp('UTC')")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The periods from the first purchase's period to the one holding ``end``.
+
+    Period ``k`` spans ``[boundary k, boundary k+1)``; the last boundary is the end of
+    the day ``end``, so the last period may be cut short (``complete`` is False then).
+    """
+
+    period: Period
+    first: date
+    end: date
+
+    def starts(self) -> list[date]:
+        starts = [period_start(self.first, self.period)]
+        while (nxt := _next_start(starts[-1], self.period)) <= self.end:
+            starts.append(nxt)
+        return starts
+
+    @property
+    def raw0(self) -> int:
+        return _raw_index(self.first, self.period)
+
+    def frame(self) -> pd.DataFrame:
+        """One row per period: k, period (label), period_start, period_end (last day), complete."""
+        starts = self.starts()
+        ends = [s - timedelta(days=1) for s in starts[1:]]
+        natural_last = _next_start(starts[-1], self.period) - timedelta(days=1)
+        ends.append(min(natural_last, self.end))
+        return pd.DataFrame(
+            {
+                "k": pd.Series(range(len(starts)), dtype="int64"),
+                "period": [period_label(s, self.period) for s in starts],
+                "period_start": starts,
+                "period_end": ends,
+                "complete": [True] * (len(starts) - 1) + [ends[-1] == natural_last],
+            }
+        )
+
+    def boundaries(self, churn_after: timedelta) -> pd.DataFrame:
+        """Instants where the active base is counted: k, at, since (= at - churn_after)."""
+        days = [*self.starts(), self.end + timedelta(days=1)]
+        at = pd.to_datetime(days).tz_localize("UTC").as_unit("us")
+        return pd.DataFrame(
+            {"k": pd.Series(range(len(days)), dtype="int64"), "at": at, "since": at - churn_after}
+        )
+
+
+def purchases(events: ir.Table, end: date) -> ir.Table:
+    """Conversion events up to and including the day ``end`` (UTC)."""
+    kept = events.filter(events.is_conversion, events.ts < _instant(end + timedelta(days=1)))
+    return kept.select("customer_id", "ts", "seq", "value")
+
+
+def _customer_periods(events: ir.Table, cal: Calendar, churn_after: timedelta) -> ir.Table:
+    """One row per customer and period they bought in or were active around.
+
+    Columns: k, orders, revenue, at_start / at_end (1 when active at the period's start /
+    end boundary) and fk, the period of the customer's first purchase. One union and one
+    grouping, so the engine shuffles the purchases once.
+    """
+    n = len(cal.starts())
+    p = purchases(events, cal.end)
+    p = p.mutate(k=_engine_index(p.ts, cal.period) - cal.raw0)
+    b = ibis.memtable(cal.boundaries(churn_after))
+    # one nullable string type in every branch of the union (the source may say NOT NULL)
+    customer = p.customer_id.cast("string").name("customer_id")
+    p = p.mutate(customer_id=customer)
+    act = p.join(b, [p.ts >= b.since, p.ts < b.at]).select(customer_id=p.customer_id, k=b.k)
+    one, zero = ibis.literal(1, type="int64"), ibis.literal(0, type="int64")
+    none = ibis.literal(0.0, type="float64")
+    buys = p.select(
+        "customer_id",
+        "k",
+        orders=one,
+        revenue=p.value.fill_null(0.0).cast("float64"),
+        at_start=zero,
+        at_end=zero,
+    )
+    starts = act.filter(act.k < n).select(
+        "customer_id", "k", orders=zero, revenue=none, at_start=one, at_end=zero
+    )
+    ends = act.filter(act.k > 0).select(
+        "customer_id", k=act.k - 1, orders=zero, revenue=none, at_start=zero, at_end=one
+    )
+    rows = buys.union(starts, ends)
+    cp = rows.group_by(["customer_id", "k"]).aggregate(
+        orders=rows.orders.sum(),
+        revenue=rows.revenue.sum(),
+        at_start=rows.at_start.max(),
+        at_end=rows.at_end.max(),
+    )
+    bought_k = ibis.ifelse(cp.orders > 0, cp.k, ibis.null("int64"))
+    return cp.mutate(fk=bought_k.min().over(ibis.window(group_by="customer_id")))
+
+
+def periods_table(
+    events: ir.Table, cal: Calendar, *, churn_after: timedelta = DEFAULT_CHURN_AFTER
+) -> ir.Table:
+    """Per period: purchasers, orders, revenue, new/returning/repeat buyers, S, E, CRR.
+
+    ``repeat_purchasers`` bought in the period and have at least two purchases by its end;
+    ``repeat_rate`` is their share of the period's purchasers.
+    """
+    cp = _customer_periods(events, cal, churn_after)
+    bought = cp.orders > 0
+    new = cp.k == cp.fk
+    stats = cp.group_by("k").aggregate(
+        purchasers=cp.count(where=bought),
+        orders=cp.orders.sum(),
+        revenue=cp.revenue.sum(),
+        new_customers=cp.count(where=new),
+        returning_customers=cp.count(where=bought & (cp.k > cp.fk)),
+        repeat_purchasers=cp.count(where=bought & ((cp.k > cp.fk) | (cp.orders >= 2))),
+        start_customers=cp.at_start.sum(),
+        end_customers=cp.at_end.sum(),
+        retained=cp.count(where=(cp.at_start == 1) & (cp.at_end == 1)),
+        new_at_end=cp.count(where=new & (cp.at_end == 1)),
+    )
+    cal_t = ibis.memtable(cal.frame())
+    t = cal_t.left_join(stats, cal_t.k == stats.k)
+    counts = (
+        "purchasers",
+        "orders",
+        "new_customers",
+        "returning_customers",
+        "repeat_purchasers",
+        "start_customers",
+        "end_customers",
+        "retained",
+        "new_at_end",
+    )
+    t = t.select(
+        cal_t.k,
+        cal_t.period,
+        cal_t.period_start,
+        cal_t.period_end,
+        cal_t.complete,
+        **{name: t[name].fill_null(0).cast("int64") for name in counts},
+        revenue=t.revenue.fill_null(0.0).cast("float64"),
+    )
+    return t.mutate(
+        repeat_rate=ibis.ifelse(t.purchasers > 0, t.repeat_purchasers / t.purchasers, ibis.null()),
+        lost=t.start_customers - t.retained,
+        reactivated=t.end_customers - t.retained - t.new_at_end,
+        crr=ibis.ifelse(
+            t.start_customers > 0,
+            (t.end_customers - t.new_customers) / t.start_customers,
+            ibis.null(),
+        ).cast("float64"),
+    ).order_by("k")
+
+
+def cohorts_table(events: ir.Table, cal: Calendar) -> ir.Table:
+    """Cohorts by first purchase period: the share buying again ``offset`` periods later.
+
+    One row per cohort and observed offset (zeros included); offset 0 is the whole cohort.
+    """
+    n = len(cal.starts())
+    p = purchases(events, cal.end)
+    p = p.mutate(k=_engine_index(p.ts, cal.period) - cal.raw0)
+    cp = p.select("customer_id", "k").distinct()
+    cp = cp.mutate(fk=cp.k.min().over(ibis.window(group_by="customer_id")))
+    counts = cp.group_by(["fk", (cp.k - cp.fk).name("offset")]).aggregate(customers=cp.count())
+    grid = ibis.memtable(
+        pd.DataFrame(
+            [(fk, offset) for fk in range(n) for offset in range(n - fk)],
+            columns=["fk", "offset"],
+            dtype="int64",
+        )
+    )
+    t = grid.left_join(counts, [grid.fk == counts.fk, grid.offset == counts.offset])
+    t = t.select(grid.fk, grid.offset, customers=t.customers)
+    t = t.mutate(cohort_size=t.customers.max().over(ibis.window(group_by="fk")))
+    t = t.filter(t.cohort_size.notnull())
+    cal_t = ibis.memtable(cal.frame()[["k", "period", "period_start"]])
+    t = t.join(cal_t, t.fk == cal_t.k)
+    customers = t.customers.fill_null(0).cast("int64")
+    return t.select(
+        cohort=t.period,
+        cohort_start=t.period_start,
+        cohort_size=t.cohort_size.cast("int64"),
+        offset=t.offset,
+        customers=customers,
+        share=(customers / t.cohort_size).cast("float64"),
+    ).order_by(["cohort_start", "offset"])
+
+
+def summary_table(
+    events: ir.Table, end: date, *, churn_after: timedelta = DEFAULT_CHURN_AFTER
+) -> ir.Table:
+    """One row at ``end``: customers, purchases, repeat rate, active, churned, churn rate."""
+    p = purchases(events, end)
+    per = p.group_by("customer_id").aggregate(n=p.count(), last=p.ts.max())
+    active_since = _instant(end + timedelta(days=1)) - ibis.interval(
+        seconds=int(churn_after.total_seconds())
+    )
+    t = per.aggregate(
+        customers=per.count(),
+        purchases=per.n.sum().fill_null(0).cast("int64"),
+        repeat_customers=per.count(where=per.n >= 2),
+        active_customers=per.count(where=per.last >= active_since),
+    )
+    return t.mutate(
+        repeat_rate=ibis.ifelse(t.customers > 0, t.repeat_customers / t.customers, ibis.null()),
+        churned_customers=t.customers - t.active_customers,
+        churn_rate=ibis.ifelse(
+            t.customers > 0, (t.customers - t.active_customers) / t.customers, ibis.null()
+        ),
+    )
+
+
+def rfm_table(events: ir.Table, end: date, *, unit: RfmUnit = "D") -> ir.Table:
+    """Per customer, as lifetimes' ``summary_data_from_transaction_data`` defines it.
+
+    Purchases are grouped by ``unit`` (day or Monday week, UTC); values in one unit add
+    up. ``frequency`` = purchase units after the first; ``recency`` = first to last;
+    ``T`` = first to ``end``'s unit; ``monetary_value`` = mean value of the repeat units
+    (0 without any). Extra columns: orders, revenue, since_last (= T - recency),
+    first_purchase and last_purchase (dates).
+    """
+    if unit not in RFM_UNITS:
+        raise UnknownPeriodError(
+            _("unknown RFM unit {unit!r}: use one of {choices}").format(
+                unit=unit, choices=", ".join(RFM_UNITS)
+            )
+        )
+    step = _UNIT_SECONDS[unit]
+    p = purchases(events, end)
+    units = p.group_by(["customer_id", p.ts.truncate(unit).epoch_seconds().name("at")]).aggregate(
+        value=p.value.sum().fill_null(0.0),
+        orders=p.count(),
+        first_ts=p.ts.min(),
+        last_ts=p.ts.max(),
+    )
+    units = units.mutate(is_first=units.at == units.at.min().over(group_by="customer_id"))
+    per = units.group_by("customer_id").aggregate(
+        count=units.count(),
+        first=units.at.min(),
+        last=units.at.max(),
+        repeat_value=units.value.sum(where=~units.is_first),
+        orders=units.orders.sum(),
+        revenue=units.value.sum(),
+        first_ts=units.first_ts.min(),
+        last_ts=units.last_ts.max(),
+    )
+    end_start = end - timedelta(days=end.weekday()) if unit == "W" else end
+    end_at = int((end_start - _EPOCH).days) * _DAY
+    recency = ((per["last"] - per["first"]) / step).cast("float64")
+    age = ((end_at - per["first"]) / step).cast("float64")
+    return per.select(
+        "customer_id",
+        frequency=(per["count"] - 1).cast("float64"),
+        recency=recency,
+        T=age,
+        monetary_value=ibis.ifelse(
+            per["count"] > 1, per.repeat_value / (per["count"] - 1), 0.0
+        ).cast("float64"),
+        orders=per.orders.cast("int64"),
+        revenue=per.revenue.cast("float64"),
+        since_last=age - recency,
+        first_purchase=per.first_ts.date(),
+        last_purchase=per.last_ts.date(),
+    ).order_by("customer_id")
+
+
+def _quintile(rank0: ir.IntegerValue, n: ir.IntegerValue) -> ir.IntegerValue:
+    """1..5 from a 0-based rank (ties share the lowest rank, so they share a score)."""
+    return ((rank0 * 5) // n + 1).cast("int64")
+
+
+def rfm_scores(rfm: ir.Table) -> ir.Table:
+    """RFM scores 1-5 (5 = best) and a segment for each customer of :func:`rfm_table`.
+
+    R ranks ``since_last`` (recent buyers score high), F ranks ``orders`` and M ranks
+    ``revenue``; score = 1 + floor(5 x rank / customers), with tied values sharing the lowest
+    rank. The segment comes from R and F (:data:`SEGMENTS`).
+    """
+    everyone = ibis.window()
+    n = rfm.count().over(everyone)
+    scored = rfm.mutate(
+        r_score=_quintile(ibis.rank().over(order_by=ibis.desc(rfm.since_last)), n),
+        f_score=_quintile(ibis.rank().over(order_by=rfm.orders), n),
+        m_score=_quintile(ibis.rank().over(order_by=rfm.revenue), n),
+    )
+    segment = ibis.cases(
+        *(
+            (scored.r_score.isin(sorted(r)) & scored.f_score.isin(sorted(f)), name)
+            for name, r, f in SEGMENTS
+        )
+    )
+    rfm_code = (
+        scored.r_score.cast("string")
+        .concat(scored.f_score.cast("string"))
+        .concat(scored.m_score.cast("string"))
+    )
+    return scored.mutate(rfm=rfm_code, segment=segment).order_by("customer_id")
+
+
+def rfm_segments(scored: ir.Table) -> ir.Table:
+    """Per segment (all ten, empty ones as zeros): customers, shares, typical R, F, M."""
+    agg = scored.group_by("segment").aggregate(
+        customers=scored.count(),
+        since_last=scored.since_last.mean(),
+        orders=scored.orders.mean(),
+        revenue=scored.revenue.sum(),
+        average_revenue=scored.revenue.mean(),
+    )
+    names = ibis.memtable(
+        {
+            "order": pd.Series(range(len(SEGMENTS)), dtype="int64"),
+            "segment": [name for name, _r, _f in SEGMENTS],
+        }
+    )
+    t = names.left_join(agg, names.segment == agg.segment)
+    t = t.select(
+        names.order,
+        segment=names.segment,
+        customers=t.customers.fill_null(0).cast("int64"),
+        since_last=t.since_last.cast("float64"),
+        orders=t.orders.cast("float64"),
+        average_revenue=t.average_revenue.cast("float64"),
+        revenue=t.revenue.fill_null(0.0).cast("float64"),
+    )
+    everyone = ibis.window()
+    all_customers = t.customers.sum().over(everyone)
+    all_revenue = t.revenue.sum().over(everyone)
+    return (
+        t.mutate(
+            share=ibis.ifelse(all_customers > 0, t.customers / all_customers, 0.0).cast("float64"),
+            revenue_share=ibis.ifelse(all_revenue > 0, t.revenue / all_revenue, 0.0).cast(
+                "float64"
+            ),
+        )
+        .select(
+            "order",
+            "segment",
+            "customers",
+            "share",
+            "since_last",
+            "orders",
+            "average_revenue",
+            "revenue",
+            "revenue_share",
+        )
+        .order_by("order")
+    )
+
+
+@dataclass(frozen=True)
+class Retention:
+    """What :func:`retention` computed, as tidy frames (columns in docs/analytics/retention.md)."""
+
+    end: date
+    period: Period
+    churn_after: timedelta
+    summary: pd.DataFrame
+    periods: pd.DataFrame
+    cohorts: pd.DataFrame
+    rfm: pd.DataFrame | None = None
+    segments: pd.DataFrame | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The one JSON document of ``touchpath retention --json`` (see the docs page)."""
+        doc: dict[str, Any] = {
+            "end": self.end.isoformat(),
+            "period": self.period,
+            "churn_after_days": self.churn_after.total_seconds() / _DAY,
+            "summary": records(self.summary)[0],
+            "periods": records(self.periods.drop(columns="k")),
+            "cohorts": records(self.cohorts),
+        }
+        if self.rfm is not None and self.segments is not None:
+            doc["rfm_segments"] = records(self.segments.drop(columns="order"))
+            doc["rfm"] = records(self.rfm)
+        return doc
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready scalar: None for NaN/NaT, ISO dates, Python numbers."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp | datetime | date):
+        return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return str(value)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a result frame as JSON-ready dicts."""
+    return [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _as_day(value: object) -> date:
+    stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC")
+    return stamp.date()
+
+
+def calendar_for(events: ir.Table, *, period: Period, end: date | None = None) -> Calendar:
+    """Look up the first purchase (and the last, when ``end`` is not given) in the engine."""
+    check_period(period)
+    conv = events.filter(events.is_conversion)
+    bounds = conv.aggregate(first=conv.ts.min(), last=conv.ts.max()).to_pandas().iloc[0]
+    if pd.isna(bounds["first"]):
+        raise TouchpathError(_("no purchases (conversion events) to analyse"))
+    first = _as_day(bounds["first"])
+    last = end if end is not None else _as_day(bounds["last"])
+    if last < first:
+        raise TouchpathError(
+            _("no purchases up to {end}: the first one is on {first}").format(
+                end=last.isoformat(), first=first.isoformat()
+            )
+        )
+    return Calendar(period=period, first=first, end=last)
+
+
+def retention(
+    events: ir.Table,
+    *,
+    period: Period = "month",
+    end: date | None = None,
+    churn_after: timedelta = DEFAULT_CHURN_AFTER,
+    rfm: bool = False,
+    rfm_unit: RfmUnit = "D",
+) -> Retention:
+    """Run every retention figure in the engine and bring back the small tables.
+
+    ``end`` defaults to the day of the last purchase. ``churn_after`` is how long without a
+    purchase makes a customer lapsed; ``rfm`` adds the per-customer RFM table and segments.
+    """
+    if churn_after <= timedelta(0):
+        raise TouchpathError(_("churn_after must be longer than zero"))
+    cal = calendar_for(events, period=period, end=end)
+    scored = rfm_scores(rfm_table(events, cal.end, unit=rfm_unit)) if rfm else None
+    return Retention(
+        end=cal.end,
+        period=cal.period,
+        churn_after=churn_after,
+        summary=summary_table(events, cal.end, churn_after=churn_after).to_pandas(),
+        periods=periods_table(events, cal, churn_after=churn_after).to_pandas(),
+        cohorts=cohorts_table(events, cal).to_pandas(),
+        rfm=scored.to_pandas() if scored is not None else None,
+        segments=rfm_segments(scored).to_pandas() if scored is not None else None,
+    )
