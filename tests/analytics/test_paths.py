@@ -213,9 +213,9 @@ def links(result: Any) -> Counter[tuple[str, str]]:
 def test_user_errors_are_one_line(duckdb_events: MakeEvents) -> None:
     events = duckdb_events(ROWS)
     cases: list[tuple[dict[str, Any], str]] = [
-        ({"kind": "won"}, "unknown path kind 'won'"),
-        ({"by": "city"}, "unknown unit 'city'"),
-        ({"keep": "middle", "max_length": 2}, "unknown keep 'middle'"),
+        ({"kind": "won"}, "unknown value 'won' for --kind"),
+        ({"by": "city"}, "unknown value 'city' for --by"),
+        ({"keep": "middle", "max_length": 2}, "unknown value 'middle' for --keep"),
         ({"max_length": 0}, "--max-length must be at least 1"),
         ({"n": 0}, "--top must be at least 1"),
         ({"by": "stage"}, "paths by stage need the catalogue"),

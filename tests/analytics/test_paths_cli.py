@@ -110,11 +110,11 @@ def test_paths_html(shop: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--kind", "won"], "unknown path kind 'won'"),
-        (["--by", "city"], "unknown unit 'city'"),
+        (["--kind", "won"], "unknown value 'won' for --kind"),
+        (["--by", "city"], "unknown value 'city' for --by"),
         (["--from", "nowhere"], "unknown touchpoint 'nowhere'"),
         (["--max-length", "0"], "--max-length must be at least 1"),
-        (["--keep", "middle"], "unknown keep 'middle'"),
+        (["--keep", "middle"], "unknown value 'middle' for --keep"),
         (["--sankey", "0"], "--sankey must be at least 1"),
     ],
 )

@@ -70,8 +70,8 @@ class PathOptions:
 
     def check(self, catalogue: Catalogue | None) -> None:
         """Raise a one-line :class:`TouchpathError` for an option a user got wrong."""
-        _choice(_("unit"), self.by, UNITS)
-        _choice(_("keep"), self.keep, KEEPS)
+        _choice("--by", self.by, UNITS)
+        _choice("--keep", self.keep, KEEPS)
         if self.max_length is not None and self.max_length < 1:
             raise TouchpathError(
                 _("--max-length must be at least 1 (got {value})").format(value=self.max_length)
@@ -92,11 +92,11 @@ class PathOptions:
         return doc
 
 
-def _choice(what: str, value: str, choices: Sequence[str]) -> None:
+def _choice(option: str, value: str, choices: Sequence[str]) -> None:
     if value not in choices:
         raise TouchpathError(
-            _("unknown {what} {value!r}; choose one of: {choices}").format(
-                what=what, value=value, choices=", ".join(choices)
+            _("unknown value {value!r} for {option}; choose one of: {choices}").format(
+                value=value, option=option, choices=", ".join(choices)
             )
         )
 
@@ -198,7 +198,7 @@ def customer_paths(steps: ibis.Table) -> ibis.Table:
 
 
 def _of_kind(per: ibis.Table, kind: str) -> ibis.Table:
-    _choice(_("path kind"), kind, KINDS)
+    _choice("--kind", kind, KINDS)
     if kind == "converted":
         return per.filter(per.converted)
     if kind == "dropped":
@@ -295,7 +295,7 @@ def top_paths(
     """
     if n < 1:
         raise TouchpathError(_("--top must be at least 1 (got {value})").format(value=n))
-    _choice(_("path kind"), kind, KINDS)
+    _choice("--kind", kind, KINDS)
     options = PathOptions(by, collapse, max_length, keep, from_, to)
     expr = variants(path_steps(events, options=options, catalogue=catalogue), kind).limit(n)
     raw = expr.to_pandas()
@@ -399,7 +399,7 @@ def sankey(
     """
     if steps < 1:
         raise TouchpathError(_("--sankey must be at least 1 (got {value})").format(value=steps))
-    _choice(_("path kind"), kind, KINDS)
+    _choice("--kind", kind, KINDS)
     options = PathOptions(by, collapse, None, "first", from_, to)
     flows = sankey_flows(path_steps(events, options=options, catalogue=catalogue), steps, kind)
     raw = flows.to_pandas()
