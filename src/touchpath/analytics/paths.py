@@ -88,8 +88,7 @@ class PathOptions:
 
     def to_json(self) -> dict[str, Any]:
         doc = asdict(self)
-        doc["from"] = doc.pop("from_")
-        return doc
+        return {("from" if k == "from_" else k): v for k, v in doc.items()}
 
 
 def _choice(option: str, value: str, choices: Sequence[str]) -> None:
