@@ -23,7 +23,7 @@ Per touchpoint T (all shares are plain ratios of integer counts):
 >>> import ibis
 >>> from touchpath.demo.generate import generate
 >>> events = ibis.duckdb.connect().create_table("e", generate("shop", customers=50, seed=1).events)
->>> round(touchpoint_stats(events).stats.first_share.sum(), 6)
+>>> round(float(touchpoint_stats(events).stats.first_share.sum()), 6)
 1.0
 """
 
