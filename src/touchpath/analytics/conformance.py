@@ -24,10 +24,13 @@ chain, definitions:
 - **undesigned touchpoints**: touchpoints with events that no chain has as a step, with
   their customers and touches (over all events, not only entrants).
 
-All of it runs in the engine: one window pass numbers the path and collapses repeats,
-a second gives the next touches after each event (``lead``); per chain, the in-order reach
-is a chain of left joins like an ordered funnel (each step: the first occurrence after the
-previous step), and one ``GROUP BY (reached, first deviation, instead)`` brings back a few
+All of it runs in the engine, with no join: one window pass numbers the events and
+collapses repeats; one ``GROUP BY customer`` turns each path into an array (sorted
+position keys, as Spark has no ordered aggregation), kept in the engine for the length
+of the call (``Table.cache``: a temporary table on DuckDB, a persisted frame on Spark).
+Per chain, array functions on that one row per customer find each step's index after the
+previous one (the in-order reach) and read the touches right after the first touch (the
+first deviation); one ``GROUP BY (reached, first deviation, instead)`` brings back a few
 rows per chain. The tables below are shaped from those rows in pandas.
 
 >>> import ibis
@@ -69,6 +72,9 @@ STEP_COLUMNS = [
 DEVIATION_COLUMNS = ["chain", "step", "expected", "kind", "instead", "customers"]
 UNDESIGNED_COLUMNS = ["touchpoint", "customers", "touches"]
 
+_WIDTH = 12  # digits of a position in a sort key
+_SEP = "\x1f"  # joins a path's steps in the engine; never part of a touchpoint id
+
 
 def collapsed_path(events: ibis.Table) -> ibis.Table:
     """Mapped events in journey order with repeats collapsed: customer_id, tp, pos."""
@@ -84,63 +90,57 @@ def collapsed_path(events: ibis.Table) -> ibis.Table:
     return kept.select("customer_id", "tp", "pos")
 
 
-def with_next(path: ibis.Table, n: int) -> ibis.Table:
-    """``path`` plus ``next_1`` .. ``next_n``: the touches that follow each one."""
-    if n < 1:
-        return path
-    w = ibis.window(group_by=path.customer_id, order_by=path.pos)
-    return path.mutate(**{f"next_{i}": path.tp.lead(i).over(w) for i in range(1, n + 1)})
+def customer_paths(events: ibis.Table) -> ibis.Table:
+    """One row per customer: ``tokens``, their collapsed path as an array in order.
+
+    The steps are collected as ``"000000000042:tp"`` keys and sorted (Spark refuses
+    ordered aggregation; sorting fixed-width keys gives the same order), joined with a
+    separator no touchpoint id contains, stripped of the position prefixes and split.
+    """
+    path = collapsed_path(events)
+    key = path.pos.cast("string").lpad(_WIDTH, "0").concat(":", path.tp)
+    per = path.group_by("customer_id").aggregate(keys=key.collect())
+    joined = per["keys"].sort().join(_SEP)
+    stripped = joined.substr(_WIDTH + 1).re_replace(f"{_SEP}[0-9]{{{_WIDTH}}}:", _SEP)
+    return per.select("customer_id", tokens=stripped.split(_SEP))
 
 
-def chain_outcomes(path: ibis.Table, ahead: ibis.Table, chain: Chain) -> ibis.Table:
+def chain_outcomes(paths: ibis.Table, chain: Chain) -> ibis.Table:
     """Entrants of ``chain`` grouped by (reached, mismatch, instead), with customers.
 
     ``reached``: steps reached in order (1..k); ``mismatch``: the 1-based step of the
     first step-by-step departure (k+1 when the path is exactly the chain);
-    ``instead``: the touch found there (null when the path ended).
+    ``instead``: the touch found there (null when the path ended). ``p{j}`` is the
+    0-based index in ``tokens`` where step j was reached (-1: not reached).
     """
     steps = chain.steps
     k = len(steps)
-    first = path.filter(path.tp == steps[0])
-    reach = first.group_by("customer_id").aggregate(p1=first.pos.min())
+    # indices are int32: Spark's element_at and slice take INT positions
+    t = paths.mutate(p1=paths.tokens.index(steps[0]).cast("int32"))
+    t = t.filter(t.p1 >= 0)
     for j in range(2, k + 1):
-        hits = path.filter(path.tp == steps[j - 1])
-        hits = hits.select(hit_customer=hits.customer_id, hit_pos=hits.pos)
-        prev = [f"p{i}" for i in range(1, j)]
-        joined = reach.left_join(
-            hits,
-            [reach.customer_id == hits.hit_customer, hits.hit_pos > reach[f"p{j - 1}"]],
-        )
-        reach = joined.group_by(["customer_id", *prev]).aggregate(**{f"p{j}": joined.hit_pos.min()})
+        before = t[f"p{j - 1}"]
+        found = t.tokens[before + 1 :].index(steps[j - 1])
+        at = ibis.ifelse((before >= 0) & (found >= 0), before + 1 + found, -1)
+        t = t.mutate(**{f"p{j}": at.cast("int32")})
     reached = sum(
-        (reach[f"p{i}"].notnull().cast("int64") for i in range(2, k + 1)),
+        ((t[f"p{j}"] >= 0).cast("int64") for j in range(2, k + 1)),
         ibis.literal(1, type="int64"),
     )
-    anchor = ahead.select(
-        anchor_customer=ahead.customer_id,
-        anchor_pos=ahead.pos,
-        **{f"next_{i}": ahead[f"next_{i}"] for i in range(1, k)},
-    )
-    both = reach.join(
-        anchor,
-        [reach.customer_id == anchor.anchor_customer, reach.p1 == anchor.anchor_pos],
-    )
-    departs = [
-        (both[f"next_{i}"].isnull() | (both[f"next_{i}"] != steps[i]), i) for i in range(1, k)
-    ]
+    # padded with k empty tokens so that every index below exists ("" = the path ended)
+    padded = t.tokens.concat(ibis.literal([""] * k, type="array<string>"))
+    ahead = [padded[t.p1 + i] for i in range(1, k)]
+    departs = [((ahead[i - 1] != steps[i]), i) for i in range(1, k)]
     if departs:
         mismatch = ibis.cases(*[(cond, i + 1) for cond, i in departs], else_=k + 1)
-        instead = ibis.cases(
-            *[(cond, both[f"next_{i}"]) for cond, i in departs],
-            else_=ibis.null("string"),
-        )
+        instead = ibis.cases(*[(cond, ahead[i - 1]) for cond, i in departs], else_="")
     else:
         mismatch = ibis.literal(k + 1, type="int64")
-        instead = ibis.null("string")
-    rows = both.select(
+        instead = ibis.literal("", type="string")
+    rows = t.select(
         reached=reached.cast("int64"),
         mismatch=mismatch.cast("int64"),
-        instead=instead.cast("string"),
+        instead=instead.cast("string").nullif(""),
     )
     out = rows.group_by(["reached", "mismatch", "instead"]).aggregate(customers=rows.count())
     return out.mutate(chain=ibis.literal(chain.id, type="string"))
@@ -203,10 +203,11 @@ def conformance(
     undesigned = undesigned_table(events, designed).to_pandas()
     raw = pd.DataFrame(columns=["chain", "reached", "mismatch", "instead", "customers"])
     if chains:
-        path = collapsed_path(events)
-        ahead = with_next(path, max(len(c.steps) for c in chains) - 1)
-        parts = [chain_outcomes(path, ahead, c) for c in chains]
-        raw = ibis.union(*parts).to_pandas() if len(parts) > 1 else parts[0].to_pandas()
+        # every chain reads the customers' paths: the engine keeps them for this call
+        # (a temporary table on DuckDB, a persisted frame on Spark)
+        with customer_paths(events).cache() as paths:
+            parts = [chain_outcomes(paths, c) for c in chains]
+            raw = ibis.union(*parts).to_pandas() if len(parts) > 1 else parts[0].to_pandas()
     return shape(chains, raw, undesigned)
 
 
