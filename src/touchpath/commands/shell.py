@@ -115,8 +115,14 @@ def print_frame(frame: pd.DataFrame, title: str, *, limit: int | None = None) ->
     """A DataFrame as a Rich table: numbers right-aligned with thousands separators."""
     table = Table(title=title, title_justify="left")
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
-    for column, is_num in zip(frame.columns, numeric, strict=True):
-        table.add_column(str(column), justify="right" if is_num else "left")
+    for i, (column, is_num) in enumerate(zip(frame.columns, numeric, strict=True)):
+        # the first column names the row (a touchpoint, a step): never cut it
+        table.add_column(
+            str(column),
+            justify="right" if is_num else "left",
+            no_wrap=i == 0,
+            min_width=12 if i == 0 else None,
+        )
     shown = frame if limit is None else frame.head(limit)
     for row in shown.itertuples(index=False):
         table.add_row(*(escape(_cell(v)) for v in row))
