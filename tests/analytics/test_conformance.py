@@ -167,7 +167,7 @@ def reference(rows: list[dict[str, Any]], chain: list[str]) -> dict[str, Any]:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     raw=st.lists(
