@@ -30,13 +30,19 @@ from touchpath.model import Catalogue
 
 UnitOpt = Annotated[
     str,
-    typer.Option("--unit", help=_("Node of the map: touchpoint or channel.")),
+    typer.Option(
+        "--unit", metavar="touchpoint|channel", help=_("Node of the map: touchpoint or channel.")
+    ),
 ]
 MinCountOpt = Annotated[
     int,
-    typer.Option("--min-count", min=1, help=_("Show only edges with at least N transitions.")),
+    typer.Option(
+        "--min-count", min=1, metavar="N", help=_("Show only edges with at least N transitions.")
+    ),
 ]
-LimitOpt = Annotated[int, typer.Option("--limit", min=1, help=_("Rows to show in tables."))]
+LimitOpt = Annotated[
+    int, typer.Option("--limit", min=1, metavar="N", help=_("Rows to show in tables."))
+]
 UnmappedOpt = Annotated[
     bool,
     typer.Option(
@@ -46,7 +52,7 @@ UnmappedOpt = Annotated[
 ]
 ChainOpt = Annotated[
     list[str] | None,
-    typer.Option("--chain", help=_("Check only this chain (repeat for several).")),
+    typer.Option("--chain", metavar="ID", help=_("Check only this chain (repeat for several).")),
 ]
 
 
