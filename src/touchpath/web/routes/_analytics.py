@@ -77,7 +77,9 @@ class Params:
         if value not in choices:
             self.fail(
                 _("{field}: {value} is not one of: {choices}").format(
-                    field=field_label, value=shown(value), choices=", ".join(choices)
+                    field=field_label,
+                    value=shown(value),
+                    choices=", ".join(c for c in choices if c),
                 )
             )
             value = default
@@ -237,20 +239,43 @@ def plotly_names(namer: Callable[[str], str], units: Iterable[str]) -> dict[str,
 # -- charts and numbers -------------------------------------------------------------------
 
 
-def chart(figure: Any, *, height: int | None = None, legend_below: bool = False) -> str:
-    """A figure as page JSON: the reader's number separators, white, compact margins."""
+def chart(
+    figure: Any,
+    *,
+    height: int | None = None,
+    legend: str = "right",
+    margin: dict[str, int] | None = None,
+) -> str:
+    """A figure as page JSON: the reader's number separators, white, compact margins.
+
+    The page's heading names the chart, so the figure's own title is dropped; a legend
+    goes on the ``right`` (Plotly's place) or on ``top``, above the plot, where it never
+    covers tick labels. Plotly makes room for it.
+    """
     layout: dict[str, Any] = {
+        "title": {"text": ""},
         "separators": _SEPARATORS.get(get_language(), ".,"),
         "template": "plotly_white",
-        "margin": {"l": 60, "r": 30, "t": 60, "b": 50},
+        "margin": {"l": 60, "r": 30, "t": 30, "b": 50, **(margin or {})},
         "font": {"family": 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'},
     }
     if height is not None:
         layout["height"] = height
-    if legend_below:
-        layout["legend"] = {"orientation": "h", "y": -0.2, "x": 0}
+    if legend == "top":
+        layout["legend"] = {
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "xanchor": "left",
+            "x": 0,
+        }
     figure.update_layout(**layout)
     return figure_json(figure)
+
+
+def short(text: str, limit: int = 28) -> str:
+    """A long name cut for a crowded chart (tables keep the whole name)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def duration(seconds: Any) -> str:

@@ -39,6 +39,7 @@ from touchpath.web.routes._analytics import (
     chart,
     events_state,
     for_plotly,
+    short,
     unit_namer,
     view,
 )
@@ -264,7 +265,7 @@ def draw(
     top = set(channels[:CHART_CHANNELS])
     shown = table[table["channel"].astype(str).isin(top)].assign(
         model=lambda t: t["model"].map(titles),
-        channel=lambda t: t["channel"].astype(str).map(lambda c: for_plotly(name(c))),
+        channel=lambda t: t["channel"].astype(str).map(lambda c: for_plotly(short(name(c), 34))),
     )
     converting = paths[paths["conversions"] > 0]
     return {
@@ -273,9 +274,9 @@ def draw(
         "percent": metric in ("share", "value_share"),
         "digits": 1 if metric == "conversions" else 0,
         "chart": chart(
-            comparison_chart(shown, metric=metric),  # type: ignore[arg-type]
-            height=460,
-            legend_below=True,
+            horizontal(comparison_chart(shown, metric=metric)),  # type: ignore[arg-type]
+            height=max(380, len(top) * (12 + 9 * len(chosen)) + 120),
+            legend="top",
         ),
         "channels": len(channels),
         "charted": min(len(channels), CHART_CHANNELS),
@@ -285,3 +286,24 @@ def draw(
         "converting_paths": len(converting),
         "has_bounds": has_bounds,
     }
+
+
+def horizontal(figure: Any) -> Any:
+    """The grouped bars turned on their side: long touchpoint names read on the left.
+
+    Every trace's x and y swap (error bars move with them); the biggest channel, first in
+    the table, stays on top.
+    """
+    value_title = figure.layout.yaxis.title.text
+    tickformat = figure.layout.yaxis.tickformat
+    for trace in figure.data:
+        error = trace.error_y.to_plotly_json() if trace.error_y.array is not None else None
+        trace.update(x=trace.y, y=trace.x, orientation="h", error_y={"visible": False})
+        if error is not None:
+            trace.update(error_x=error)
+    figure.update_layout(
+        xaxis={"title": {"text": value_title}, "tickformat": tickformat},
+        yaxis={"title": {"text": ""}, "autorange": "reversed", "automargin": True},
+        bargap=0.25,
+    )
+    return figure

@@ -208,18 +208,22 @@ def draw(result: FunnelResult, steps: list[str], catalogue: Catalogue) -> dict[s
         groups, hidden = breakdown_rows(result.breakdown, result.by, len(steps))
 
     k = len(steps)
+    figure = funnel_figure(plot_steps, breakdown)
+    if breakdown is not None:  # several funnels side by side: the counts fit, the shares do not
+        figure.update_traces(textinfo="value")
+    time_chart = None
+    if k > 1 and converted:
+        time_chart = chart(time_to_convert_figure(histogram), height=420, legend="top")
     return {
         "steps": rows(table),
         "entered": int(table["customers"].iloc[0]),
         "finished": int(table["customers"].iloc[-1]),
         "funnel_chart": chart(
-            funnel_figure(plot_steps, breakdown),
-            height=max(320, 58 * k + 140),
-            legend_below=breakdown is not None,
+            figure,
+            height=max(340, (80 if breakdown is not None else 58) * k + 120),
+            legend="top",
         ),
-        "time_chart": chart(time_to_convert_figure(histogram), height=400, legend_below=True)
-        if k > 1 and converted
-        else None,
+        "time_chart": time_chart,
         "groups": groups,
         "hidden_groups": hidden,
         "step_labels": [labels[i] for i in range(1, k + 1)],

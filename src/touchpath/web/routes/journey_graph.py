@@ -32,6 +32,7 @@ from touchpath.web.routes._analytics import (
     for_plotly,
     plotly_names,
     rows,
+    short,
     unit_namer,
     view,
 )
@@ -102,11 +103,13 @@ def draw(
     name = unit_namer(unit, catalogue)
     kept = graph.top_edges(min_count=min_count)
     drawn = kept.head(max_edges)
-    labels = plotly_names(name, graph.nodes["node"].astype(str))
+    labels = {n: for_plotly(short(name(n), 24)) for n in graph.nodes["node"].astype(str)}
     graph_chart = None
     if len(drawn):
         figure = journey_map(drawn, graph.nodes, labels=labels)
-        graph_chart = chart(figure, height=max(480, int(figure.layout.height or 480)))
+        figure.update_traces(cliponaxis=False)  # names at the edges stay whole
+        height = max(560, int(figure.layout.height or 560))
+        graph_chart = chart(figure, height=height, margin={"l": 90, "r": 90})
     edges = [
         {
             **r,
@@ -145,7 +148,7 @@ def draw(
         conformance_chart = chart(
             chain_conformance(fit.steps, labels=tp_labels, chain_names=names),
             height=380,
-            legend_below=True,
+            legend="top",
         )
     return {
         "graph_chart": graph_chart,

@@ -41,6 +41,7 @@ from touchpath.web.routes._analytics import (
     events_state,
     for_plotly,
     rows,
+    short,
     unit_namer,
     view,
 )
@@ -52,6 +53,7 @@ NAV = [NavEntry("paths", N_("Paths"), N_("Analytics"), 210)]
 MAX_TOP = 100
 MAX_SANKEY = 8
 MAX_LENGTH = 50
+LABELLED = 6  # touchpoints named on the reach/conversion chart
 
 
 def read_options(params: Params, catalogue: Catalogue) -> dict[str, Any]:
@@ -176,23 +178,25 @@ def draw(
     variants = [{**r, "names": [name(str(u)) for u in r["steps"]]} for r in rows(top.paths)]
     largest = max((r["share"] for r in variants), default=0.0) or 1.0
     units: list[Any] = [
-        None if u is None else for_plotly(name(str(u))) for u in flows.nodes["unit"]
+        None if u is None else for_plotly(short(name(str(u)))) for u in flows.nodes["unit"]
     ]
     nodes = flows.nodes.assign(unit=units)
     sankey_json = None
     if len(flows.links):
-        height = max(420, 34 * _tallest(flows) + 140)
+        height = max(460, 44 * _tallest(flows) + 140)
         sankey_json = chart(sankey_chart(replace(flows, nodes=nodes)), height=height)
     tp_name = unit_namer("touchpoint", catalogue)
     stat_rows = [{**r, "name": tp_name(str(r["touchpoint"]))} for r in rows(stats.stats)]
     shown = stats.stats.assign(
-        touchpoint=[for_plotly(tp_name(str(t))) for t in stats.stats["touchpoint"]]
+        touchpoint=[for_plotly(short(tp_name(str(t)), 24)) for t in stats.stats["touchpoint"]]
     )
-    scatter = (
-        chart(touchpoint_stats_chart(replace(stats, stats=shown)), height=520)
-        if len(stats.stats)
-        else None
-    )
+    scatter = None
+    if len(stats.stats):
+        figure = touchpoint_stats_chart(replace(stats, stats=shown))
+        # only the busiest touchpoints are named on the chart; hovering names every one
+        named = [i < LABELLED for i in range(len(shown))]
+        figure.update_traces(texttemplate=["%{text}" if n else "" for n in named])
+        scatter = chart(figure, height=520)
     return {
         "paths": variants,
         "largest": largest,
@@ -210,6 +214,14 @@ def draw(
 
 
 def _tallest(flows: SankeyResult) -> int:
-    """Nodes in the busiest column of the Sankey (to give it room)."""
+    """Nodes in the busiest column of the Sankey (to give it room).
+
+    Plotly puts the nodes without outgoing flows — the last step shown, conversion,
+    drop-off — in the rightmost column together, so that column counts them all.
+    """
     steps = flows.nodes[flows.nodes["kind"] == "step"]
-    return int(steps.groupby("step").size().max()) if len(steps) else 1
+    if not len(steps):
+        return 1
+    per_step = steps.groupby("step").size()
+    last = int(per_step.iloc[-1]) + int((flows.nodes["kind"] != "step").sum())
+    return max(int(per_step.max()), last)

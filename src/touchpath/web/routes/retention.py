@@ -120,6 +120,13 @@ def retention_page(ctx: Viewer) -> Response:
     return render(ctx.request, "retention.html", context, ctx=ctx)
 
 
+def rates_figure(result: Retention) -> Any:
+    """CRR and repeat rate per period, periods named as in the table (not parsed as dates)."""
+    figure = retention_rates(result.periods)
+    figure.update_xaxes(type="category")
+    return figure
+
+
 def draw(result: Retention) -> dict[str, Any]:
     """KPIs, tables and the three charts in the reader's language."""
     summary = rows(result.summary)[0]
@@ -152,7 +159,7 @@ def draw(result: Retention) -> dict[str, Any]:
         "churn_days": int(result.churn_after.total_seconds() // 86_400),
         "summary": summary,
         "periods": periods,
-        "rates_chart": chart(retention_rates(result.periods), height=380, legend_below=True)
+        "rates_chart": chart(rates_figure(result), height=380, legend="top")
         if len(periods) > 1
         else None,
         "heatmap": chart(cohort_heatmap(cohorts), height=max(320, 30 * n_cohorts + 170))
@@ -163,5 +170,5 @@ def draw(result: Retention) -> dict[str, Any]:
         "segments": [
             {**s, "name": names.get(str(s["segment"]), str(s["segment"]))} for s in rows(segments)
         ],
-        "segments_chart": chart(rfm_segments_chart(segments), height=380),
+        "segments_chart": chart(rfm_segments_chart(segments), height=340),
     }
