@@ -1,0 +1,656 @@
+"""Funnels: how many customers pass ordered steps, where they leave, and how long it takes.
+
+A step is a touchpoint, a stage of the journey (every touchpoint serving it) or any
+predicate on events. A customer *enters* at their first event matching step 1 (events in
+``ts``, then ``seq`` order); what counts as reaching the next steps depends on the mode:
+
+``ordered``
+    each step takes the customer's earliest unused event matching it at or after the
+    previous step's instant; other events may come between.
+``strict``
+    the customer's very next event (by ``ts``, then ``seq``) must match the next step.
+``any``
+    each step takes the earliest unused matching event at or after the entry instant,
+    in whatever order the steps happen.
+
+An event at the same instant as the previous step counts as after it (several things are
+often recorded in one instant); one event never serves two steps. With a ``window`` every
+step must happen within that time of the entry event. A customer with an *exclusion*
+event from the entry instant up to converting (reaching the last step) — or, when they do
+not convert, up to the end of the window (with no window: ever after) — is removed from
+the whole funnel. The exact rules are in docs/analytics/funnels.md.
+
+The work is done by the engine: :func:`reach` builds one Ibis expression with a row per
+entering customer (how far they got and when), :func:`funnel` runs two small aggregates
+over it and brings back the tables of a :class:`FunnelResult`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from touchpath.errors import TouchpathError
+from touchpath.i18n import _, get_language
+from touchpath.model import Catalogue
+from touchpath.model import Stage as CatalogueStage
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go  # type: ignore[import-untyped, unused-ignore]
+
+Mode = Literal["ordered", "strict", "any"]
+Breakdown = Literal["channel", "campaign", "segment", "cohort"]
+MODES: tuple[str, ...] = get_args(Mode)
+BREAKDOWNS: tuple[str, ...] = get_args(Breakdown)
+Predicate = Callable[[ibis.Table], ir.BooleanValue]
+StageMap = Mapping[str, Sequence[str]]
+MAX_STEPS = 20
+
+BIN_EDGES: tuple[int, ...] = (
+    0,
+    60,
+    600,
+    3600,
+    21_600,
+    86_400,
+    259_200,
+    604_800,
+    1_209_600,
+    2_592_000,
+    7_776_000,
+)
+"""Lower edges (seconds) of the time-to-convert bins; the last bin has no upper edge."""
+
+
+class FunnelError(TouchpathError):
+    """A funnel that cannot be built as asked: unknown step, bad window, no steps."""
+
+
+# --- steps --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One funnel step as the user names it; :func:`plan_funnel` resolves it.
+
+    >>> Step.touchpoint("order_form").key
+    'order_form'
+    >>> Step.where(lambda t: t.event_name == "lead", label="Lead").label
+    'Lead'
+    """
+
+    kind: Literal["touchpoint", "stage", "where"]
+    key: str = ""
+    predicate: Predicate | None = None
+    label: str | None = None
+
+    @classmethod
+    def touchpoint(cls, touchpoint_id: str, label: str | None = None) -> Step:
+        """Events at this catalogue touchpoint."""
+        return cls("touchpoint", touchpoint_id, None, label)
+
+    @classmethod
+    def stage(cls, stage_id: str, label: str | None = None) -> Step:
+        """Events at any touchpoint that serves this stage of the journey."""
+        return cls("stage", stage_id, None, label)
+
+    @classmethod
+    def where(cls, predicate: Predicate, label: str | None = None) -> Step:
+        """Events for which ``predicate(events)`` (an Ibis boolean expression) is true."""
+        return cls("where", "", predicate, label)
+
+
+StepLike = Step | str | CatalogueStage
+"""A step: a :class:`Step`, a touchpoint id, or a catalogue :class:`~touchpath.model.Stage`."""
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    """A resolved step: what to show and which events match."""
+
+    key: str
+    label: str
+    predicate: Predicate
+
+
+@dataclass(frozen=True)
+class FunnelSpec:
+    """Everything :func:`reach` needs, checked; build it with :func:`plan_funnel`."""
+
+    steps: tuple[FunnelStep, ...]
+    mode: Mode = "ordered"
+    window: timedelta | None = None
+    exclusions: tuple[FunnelStep, ...] = ()
+    by: Breakdown | None = None
+
+
+_WINDOW = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+
+
+def parse_window(value: timedelta | str | None) -> timedelta | None:
+    """``"30d"``, ``"12h"``, ``"90m"``, ``"2w"``, ``"45s"`` or a timedelta; None = no window.
+
+    >>> parse_window("12h")
+    datetime.timedelta(seconds=43200)
+    """
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        window = value
+    else:
+        match = _WINDOW.match(value)
+        if match is None:
+            raise FunnelError(
+                _("bad window {value!r}: write a number and a unit, e.g. 30d, 12h or 90m").format(
+                    value=value
+                )
+            )
+        window = timedelta(seconds=int(match[1]) * _UNITS[match[2].lower()])
+    if window < timedelta(milliseconds=1):
+        raise FunnelError(_("the window must be longer than zero"))
+    return window
+
+
+def stage_map(catalogue: Catalogue) -> dict[str, list[str]]:
+    """Stage id → ids of the touchpoints that serve it, stages in journey order."""
+    return {
+        s.id: [tp.id for tp in catalogue.touchpoints if s.id in tp.stages]
+        for s in catalogue.stages_in_order()
+    }
+
+
+def plan_funnel(
+    steps: Sequence[StepLike] | None = None,
+    *,
+    mode: str = "ordered",
+    window: timedelta | str | None = None,
+    exclusions: Sequence[StepLike] = (),
+    by: str | None = None,
+    catalogue: Catalogue | StageMap | None = None,
+) -> FunnelSpec:
+    """Check and resolve what the user asked for; no query runs here.
+
+    ``steps=None`` is the default funnel: the catalogue's stages in journey order.
+    Touchpoint ids are checked against a :class:`Catalogue` when one is given.
+    """
+    if mode not in MODES:
+        raise FunnelError(
+            _("unknown funnel mode {mode!r}; choose one of: {choices}").format(
+                mode=mode, choices=", ".join(MODES)
+            )
+        )
+    if by is not None and by not in BREAKDOWNS:
+        raise FunnelError(
+            _("unknown breakdown {by!r}; choose one of: {choices}").format(
+                by=by, choices=", ".join(BREAKDOWNS)
+            )
+        )
+    if steps is None:
+        if catalogue is None:
+            raise FunnelError(_("the default funnel (the journey stages) needs the catalogue"))
+        stages = stage_map(catalogue) if isinstance(catalogue, Catalogue) else catalogue
+        steps = [Step.stage(s) for s in stages]
+    if not steps:
+        raise FunnelError(_("a funnel needs at least one step"))
+    if len(steps) > MAX_STEPS:
+        raise FunnelError(_("a funnel has at most {n} steps").format(n=MAX_STEPS))
+    resolved = tuple(_resolve(s, i, catalogue) for i, s in enumerate(steps, start=1))
+    excluded = tuple(_resolve(s, i, catalogue) for i, s in enumerate(exclusions, start=1))
+    return FunnelSpec(
+        steps=resolved,
+        mode=cast(Mode, mode),
+        window=parse_window(window),
+        exclusions=excluded,
+        by=cast(Breakdown | None, by),
+    )
+
+
+def _resolve(step: StepLike, number: int, catalogue: Catalogue | StageMap | None) -> FunnelStep:
+    if isinstance(step, str):
+        step = Step.touchpoint(step)
+    elif isinstance(step, CatalogueStage):
+        step = Step.stage(step.id)
+    if step.kind == "where":
+        if step.predicate is None:
+            raise FunnelError(_("step {n} has no condition").format(n=number))
+        return FunnelStep("", step.label or _("step {n}").format(n=number), step.predicate)
+    if step.kind == "touchpoint":
+        label = step.key
+        if isinstance(catalogue, Catalogue):
+            try:
+                label = catalogue.touchpoint(step.key).name
+            except KeyError:
+                raise FunnelError(_("unknown touchpoint {id!r}").format(id=step.key)) from None
+        return FunnelStep(step.key, step.label or label, partial(_at_touchpoints, (step.key,)))
+    stages = stage_map(catalogue) if isinstance(catalogue, Catalogue) else catalogue
+    if stages is None:
+        raise FunnelError(_("stage steps need the catalogue"))
+    if step.key not in stages:
+        raise FunnelError(
+            _("unknown stage {id!r}; known stages: {known}").format(
+                id=step.key, known=", ".join(stages)
+            )
+        )
+    label = step.key
+    if isinstance(catalogue, Catalogue):
+        stage = next(s for s in catalogue.stages if s.id == step.key)
+        label = stage.name_ru if get_language() == "ru" and stage.name_ru else stage.name
+    touchpoints = tuple(stages[step.key])
+    return FunnelStep(step.key, step.label or label, partial(_at_touchpoints, touchpoints))
+
+
+def _at_touchpoints(ids: tuple[str, ...], events: ibis.Table) -> ir.BooleanValue:
+    if not ids:
+        return ibis.literal(False)
+    if len(ids) == 1:
+        return events.touchpoint == ids[0]
+    return events.touchpoint.isin(ids)
+
+
+# --- the per-customer reach table ---------------------------------------------------------
+
+
+def _has(code: ir.IntegerValue, bit: int) -> ir.BooleanValue:
+    return (code & (1 << bit)) != 0
+
+
+def _code(events: ibis.Table, spec: FunnelSpec) -> ir.IntegerValue:
+    """Bit ``i`` set when the event matches step ``i + 1``; bit ``k`` for any exclusion."""
+    code: ir.IntegerValue = ibis.literal(0, type="int32")
+    for i, step in enumerate(spec.steps):
+        code = code + ibis.ifelse(step.predicate(events).fill_null(False), 1 << i, 0)
+    if spec.exclusions:
+        hit = ibis.or_(*(e.predicate(events).fill_null(False) for e in spec.exclusions))
+        code = code + ibis.ifelse(hit, 1 << len(spec.steps), 0)
+    return code.cast("int32")
+
+
+def _entry_columns(events: ibis.Table, spec: FunnelSpec) -> dict[str, ir.Value]:
+    if spec.by in ("channel", "campaign"):
+        return {"group": events[spec.by].cast("string")}
+    return {}
+
+
+def reach(
+    events: ibis.Table, spec: FunnelSpec, *, customers: ibis.Table | None = None
+) -> ibis.Table:
+    """One row per customer in the funnel: how many steps they reached and when.
+
+    Columns: ``customer_id``, ``group`` (the breakdown value, only with ``spec.by``),
+    ``reached`` (1 … number of steps) and ``ms_2`` … ``ms_k``: milliseconds from the
+    entry event to step *i* (null when not reached). Excluded customers are left out.
+    ``customers`` (with ``customer_id`` and ``segment``) is needed for ``by="segment"``.
+    """
+    if spec.by == "segment" and customers is None:
+        raise FunnelError(_("the segment breakdown needs the customers table"))
+    inner = _reach_strict(events, spec) if spec.mode == "strict" else _reach_ordered(events, spec)
+    k = len(spec.steps)
+    timed = [f"ms_{i}" for i in range(2, k + 1)]
+    keep = ["customer_id", *(["group"] if "group" in inner.columns else []), "reached", *timed]
+    table = inner.select(*keep)
+    if spec.by == "segment":
+        assert customers is not None
+        seg = customers.select(
+            seg_customer=customers.customer_id, group=customers.segment.cast("string")
+        ).distinct(on="seg_customer", keep="first")
+        joined = table.left_join(seg, table.customer_id == seg.seg_customer)
+        table = joined.select("customer_id", "group", "reached", *timed)
+    elif spec.by == "cohort":
+        first = events.group_by(fc=events.customer_id).aggregate(first_ts=events.ts.min())
+        month = first.first_ts.month().cast("string").lpad(2, "0")
+        first = first.select("fc", group=first.first_ts.year().cast("string").concat("-", month))
+        joined = table.left_join(first, table.customer_id == first.fc)
+        table = joined.select("customer_id", "group", "reached", *timed)
+    return table
+
+
+def _within(ts: ir.TimestampValue, t1: ir.TimestampValue, spec: FunnelSpec) -> ir.BooleanValue:
+    if spec.window is None:
+        return ibis.literal(True)
+    ms = spec.window // timedelta(milliseconds=1)
+    return ts <= t1 + ibis.interval(milliseconds=ms)
+
+
+def _reach_ordered(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
+    """Ordered and any-order modes: group-bys and joins, no sort.
+
+    Events that match no step are dropped first. "The earliest event" is the minimum of
+    the struct (ts, seq, event_id), which also names the chosen event so that no later
+    step takes it again. Step *i* joins the customers at step *i - 1* with the events of
+    step *i* and keeps each customer's earliest candidate: one join and one group-by per
+    step over the matching events only.
+    """
+    k = len(spec.steps)
+    base = events.select(
+        "customer_id",
+        "ts",
+        "seq",
+        "event_id",
+        code=_code(events, spec),
+        **_entry_columns(events, spec),
+    )
+    f = base.filter(base.code != 0)
+    f = f.mutate(key=ibis.struct({"ts": f.ts, "seq": f.seq, "id": f.event_id}))
+    first = f.filter(_has(f.code, 0))
+    aggs: dict[str, ir.Value] = {"k1": first.key.min()}
+    if "group" in first.columns:
+        aggs["group"] = first.group.argmin(first.key)
+    entry = first.group_by(cid=first.customer_id).aggregate(**aggs)
+    state = entry.mutate(t1=entry.k1["ts"], lo=entry.k1["ts"])
+    for i in range(2, k + 1):
+        ev = f.filter(_has(f.code, i - 1)).select(xc="customer_id", xts="ts", xk="key")
+        on = [state.cid == ev.xc, ev.xts >= state.lo, _within(ev.xts, state.t1, spec)]
+        on += [ev.xk != state[f"k{m}"] for m in range(1, i)]  # one event, one step
+        j = state.left_join(ev, on)
+        carried = [c for c in state.columns if c not in ("cid", "lo")]
+        got = j.group_by("cid").aggregate(
+            **{f"k{i}": j.xk.min()}, **{c: j[c].arbitrary() for c in carried}
+        )
+        lo = got[f"k{i}"]["ts"] if spec.mode == "ordered" else got.t1
+        state = got.mutate(lo=lo)
+    table = state.mutate(**{f"t{i}": state[f"k{i}"]["ts"] for i in range(2, k + 1)})
+    reached: ir.IntegerValue = ibis.literal(1, type="int64")
+    for i in range(2, k + 1):
+        reached = reached + table[f"t{i}"].notnull().cast("int64")
+    table = table.rename(customer_id="cid").mutate(
+        reached=reached,
+        **{f"ms_{i}": table[f"t{i}"].delta(table.t1, unit="millisecond") for i in range(2, k + 1)},
+    )
+    if spec.exclusions:
+        ex = f.filter(_has(f.code, k)).select(xc="customer_id", xts="ts", xk="key")
+        chosen = [table[f"k{i}"].isnull() | (ex.xk != table[f"k{i}"]) for i in range(1, k + 1)]
+        table = _drop_excluded(table, ex, spec, ibis.and_(*chosen))
+    return table
+
+
+def _reach_strict(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
+    """Strict mode: one sort of all events; ``lead`` looks at the next k-1 events."""
+    k = len(spec.steps)
+    base = events.select(
+        "customer_id",
+        "ts",
+        "seq",
+        "event_id",
+        code=_code(events, spec),
+        **_entry_columns(events, spec),
+    )
+    order = [base.ts, base.seq, base.event_id]
+    w = ibis.window(group_by=base.customer_id, order_by=order)
+    running = ibis.window(group_by=base.customer_id, order_by=order, rows=(None, 0))
+    leads: dict[str, ir.Value] = {}
+    for j in range(1, k):
+        leads[f"c{j + 1}"] = base.code.lead(j).over(w)
+        leads[f"t{j + 1}"] = base.ts.lead(j).over(w)
+    f = base.mutate(
+        pos=ibis.row_number().over(w),
+        n1=_has(base.code, 0).cast("int64").sum().over(running),
+        **leads,
+    )
+    entry = f.filter(_has(f.code, 0) & (f.n1 == 1))
+    entry = entry.rename(t1="ts", p1="pos")
+    ok: ir.BooleanValue = ibis.literal(True)
+    reached: ir.IntegerValue = ibis.literal(1, type="int64")
+    timed: dict[str, ir.Value] = {}
+    for i in range(2, k + 1):
+        ok = ok & (_has(entry[f"c{i}"], i - 1) & _within(entry[f"t{i}"], entry.t1, spec)).fill_null(
+            False
+        )
+        reached = reached + ok.cast("int64")
+        timed[f"ms_{i}"] = ibis.ifelse(
+            ok, entry[f"t{i}"].delta(entry.t1, unit="millisecond"), ibis.null("int64")
+        )
+    keep = ["customer_id", "t1", "p1", *(["group"] if "group" in entry.columns else [])]
+    table = entry.select(*keep, *(f"t{i}" for i in range(2, k + 1)), reached=reached, **timed)
+    if spec.exclusions:
+        ex = f.filter(_has(f.code, k)).select(xc="customer_id", xpos="pos", xts="ts")
+        chosen = (ex.xpos < table.p1) | (ex.xpos >= table.p1 + table.reached)
+        table = _drop_excluded(table, ex, spec, chosen)
+    return table
+
+
+def _drop_excluded(
+    table: ibis.Table, ex: ibis.Table, spec: FunnelSpec, not_a_step: ir.BooleanValue
+) -> ibis.Table:
+    """Drop customers with an exclusion event from entry to conversion (or the window's end).
+
+    One left join and one group-by, so the reach table is read once (Spark would
+    compute it twice for a join plus an anti-join).
+    """
+    k = len(spec.steps)
+    converted = table.reached == k
+    last = table[f"t{k}"] if k > 1 else table.t1
+    after = ex.xts >= table.t1
+    if spec.window is None:
+        before = ibis.ifelse(converted, ex.xts <= last, True)
+    else:
+        before = ibis.ifelse(converted, ex.xts <= last, _within(ex.xts, table.t1, spec))
+    j = table.left_join(ex, [table.customer_id == ex.xc, after, before, not_a_step])
+    keep = [
+        c for c in ("group", "reached", *(f"ms_{i}" for i in range(2, k + 1))) if c in table.columns
+    ]
+    kept = j.group_by("customer_id").aggregate(
+        hits=j.xc.count(), **{c: j[c].arbitrary() for c in keep}
+    )
+    return kept.filter(kept.hits == 0).drop("hits")
+
+
+# --- aggregates and the result ------------------------------------------------------------
+
+
+def step_counts(table: ibis.Table, k: int) -> ibis.Table:
+    """Customers reaching each step (``n1`` … ``nk``), per ``group`` when there is one."""
+    counts = {f"n{i}": table.customer_id.count(where=table.reached >= i) for i in range(1, k + 1)}
+    if "group" in table.columns:
+        return table.group_by("group").aggregate(**counts)
+    return table.aggregate(**counts)
+
+
+def conversion_times(table: ibis.Table, k: int) -> ibis.Table:
+    """One row: median and p90 seconds from step 1 to each step, and histogram counts.
+
+    Quantiles are exact and interpolated (DuckDB ``quantile_cont``, Spark ``percentile``):
+    the same numbers on both engines.
+    """
+    aggs: dict[str, ir.Value] = {}
+    for i in range(2, k + 1):
+        secs = table[f"ms_{i}"].cast("float64") / 1000.0
+        aggs[f"median_{i}"] = secs.quantile(0.5)
+        aggs[f"p90_{i}"] = secs.quantile(0.9)
+        ms = table[f"ms_{i}"]
+        for b, lower in enumerate(BIN_EDGES):
+            cond = ms >= lower * 1000
+            if b + 1 < len(BIN_EDGES):
+                cond = cond & (ms < BIN_EDGES[b + 1] * 1000)
+            aggs[f"h{i}_{b}"] = table.customer_id.count(where=cond)
+    if not aggs:
+        return table.aggregate(n=table.count())
+    return table.aggregate(**aggs)
+
+
+@dataclass(frozen=True)
+class FunnelResult:
+    """Tidy tables of one funnel.
+
+    ``steps``: one row per step — ``step``, ``key``, ``label``, ``customers`` (reaching
+    it), ``conversion_from_previous``, ``conversion_from_first``, ``drop_off`` (customers
+    of the previous step who did not reach this one), ``drop_off_rate``, ``median_seconds``
+    and ``p90_seconds`` (time from step 1). ``breakdown``: the same per ``group`` (None
+    without ``by``). ``histogram``: customers per time-to-convert bin for steps 2 … k.
+    """
+
+    steps: pd.DataFrame
+    histogram: pd.DataFrame
+    breakdown: pd.DataFrame | None = None
+    mode: Mode = "ordered"
+    window: timedelta | None = None
+    by: Breakdown | None = None
+
+    def figure(self, *, top: int = 6) -> go.Figure:
+        """The funnel chart (one trace per breakdown group, the biggest ``top`` groups)."""
+        from touchpath.charts.funnels import funnel_figure
+
+        return funnel_figure(self.steps, self.breakdown, top=top)
+
+    def time_figure(self) -> go.Figure:
+        """Histogram of the time from step 1 to each later step."""
+        from touchpath.charts.funnels import time_to_convert_figure
+
+        return time_to_convert_figure(self.histogram)
+
+    def to_json(self) -> dict[str, Any]:
+        """The document ``touchpath funnel --json`` prints (docs/analytics/funnels.md)."""
+        return {
+            "mode": self.mode,
+            "window_seconds": None if self.window is None else self.window.total_seconds(),
+            "by": self.by,
+            "steps": _records(self.steps),
+            "breakdown": None if self.breakdown is None else _records(self.breakdown),
+            "time_to_convert": _records(self.histogram),
+        }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    return [dict(zip(clean.columns, row, strict=True)) for row in clean.itertuples(index=False)]
+
+
+def funnel(
+    events: ibis.Table,
+    steps: Sequence[StepLike] | None = None,
+    *,
+    mode: str = "ordered",
+    window: timedelta | str | None = None,
+    exclusions: Sequence[StepLike] = (),
+    by: str | None = None,
+    catalogue: Catalogue | StageMap | None = None,
+    customers: ibis.Table | None = None,
+) -> FunnelResult:
+    """Count customers through ``steps`` on the events' engine; see the module docstring.
+
+    >>> result = funnel(events, ["context_ad", "product_page", "order_form"],
+    ...                 window="30d", catalogue=catalogue)  # doctest: +SKIP
+    >>> result.steps[["label", "customers", "conversion_from_first"]]  # doctest: +SKIP
+    """
+    spec = plan_funnel(
+        steps, mode=mode, window=window, exclusions=exclusions, by=by, catalogue=catalogue
+    )
+    k = len(spec.steps)
+    table = reach(events, spec, customers=customers)
+    if spec.by is None:
+        counts = step_counts(table, k)
+        both = counts.cross_join(conversion_times(table, k)) if k > 1 else counts
+        row = both.execute().iloc[0]
+        grouped = None
+        totals = [int(row[f"n{i}"]) for i in range(1, k + 1)]
+        times = row
+    else:
+        with table.cache() as cached:
+            grouped = step_counts(cached, k).execute()
+            times = conversion_times(cached, k).execute().iloc[0]
+        totals = [int(grouped[f"n{i}"].sum()) for i in range(1, k + 1)]
+    steps_frame = _step_frame(spec, totals)
+    steps_frame["median_seconds"] = [None] + [_num(times, f"median_{i}") for i in range(2, k + 1)]
+    steps_frame["p90_seconds"] = [None] + [_num(times, f"p90_{i}") for i in range(2, k + 1)]
+    steps_frame[["median_seconds", "p90_seconds"]] = steps_frame[
+        ["median_seconds", "p90_seconds"]
+    ].astype("float64")
+    breakdown = None
+    if grouped is not None:
+        breakdown = _breakdown_frame(spec, grouped)
+    return FunnelResult(
+        steps=steps_frame,
+        histogram=_histogram_frame(spec, times),
+        breakdown=breakdown,
+        mode=spec.mode,
+        window=spec.window,
+        by=spec.by,
+    )
+
+
+def _num(row: pd.Series, name: str) -> float | None:
+    value = row.get(name)
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _step_frame(spec: FunnelSpec, counts: Sequence[int]) -> pd.DataFrame:
+    rows = []
+    first = counts[0]
+    for i, (step, n) in enumerate(zip(spec.steps, counts, strict=True)):
+        prev = counts[i - 1] if i else n
+        dropped = prev - n
+        rows.append(
+            {
+                "step": i + 1,
+                "key": step.key,
+                "label": step.label,
+                "customers": n,
+                "conversion_from_previous": n / prev if prev else float("nan"),
+                "conversion_from_first": n / first if first else float("nan"),
+                "drop_off": dropped,
+                "drop_off_rate": dropped / prev if prev else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows).astype({"step": "int64", "customers": "int64", "drop_off": "int64"})
+
+
+def _breakdown_frame(spec: FunnelSpec, grouped: pd.DataFrame) -> pd.DataFrame:
+    k = len(spec.steps)
+    grouped = grouped.assign(_missing=grouped["group"].isna())
+    grouped = grouped.sort_values(["n1", "_missing", "group"], ascending=[False, True, True])
+    parts = []
+    for _i, row in grouped.iterrows():
+        part = _step_frame(spec, [int(row[f"n{i}"]) for i in range(1, k + 1)])
+        part.insert(0, "group", None if pd.isna(row["group"]) else str(row["group"]))
+        parts.append(part)
+    if not parts:
+        empty = _step_frame(spec, [0] * k).iloc[0:0]
+        empty.insert(0, "group", pd.Series(dtype=object))
+        return empty
+    return pd.concat(parts, ignore_index=True)
+
+
+def bin_labels() -> list[str]:
+    """Human labels of :data:`BIN_EDGES` in the reader's language."""
+    return [
+        _("under 1 min"),
+        _("{a}–{b} min").format(a=1, b=10),
+        _("{a}–{b} min").format(a=10, b=60),
+        _("{a}–{b} h").format(a=1, b=6),
+        _("{a}–{b} h").format(a=6, b=24),
+        _("{a}–{b} days").format(a=1, b=3),
+        _("{a}–{b} days").format(a=3, b=7),
+        _("{a}–{b} days").format(a=7, b=14),
+        _("{a}–{b} days").format(a=14, b=30),
+        _("{a}–{b} days").format(a=30, b=90),
+        _("{n} days and more").format(n=90),
+    ]
+
+
+def _histogram_frame(spec: FunnelSpec, times: pd.Series) -> pd.DataFrame:
+    labels = bin_labels()
+    rows = []
+    for i in range(2, len(spec.steps) + 1):
+        for b, lower in enumerate(BIN_EDGES):
+            upper = BIN_EDGES[b + 1] if b + 1 < len(BIN_EDGES) else None
+            rows.append(
+                {
+                    "step": i,
+                    "label": spec.steps[i - 1].label,
+                    "bin": b,
+                    "bin_label": labels[b],
+                    "lower_seconds": lower,
+                    "upper_seconds": upper,
+                    "customers": int(times[f"h{i}_{b}"]),
+                }
+            )
+    columns = ["step", "label", "bin", "bin_label", "lower_seconds", "upper_seconds", "customers"]
+    return pd.DataFrame(rows, columns=columns)
