@@ -24,13 +24,14 @@ ending in ``_`` (``attribution_`` for every model).
 from __future__ import annotations
 
 import inspect
-import itertools
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from touchpath.errors import TouchpathError
 from touchpath.i18n import _
@@ -89,6 +90,8 @@ class EncodedPaths:
     value: FloatArray
     nulls: FloatArray
     ages: FloatArray | None = None
+    rows: IntArray | None = None
+    """Row of the (re-indexed) path table each encoded path came from; None: all rows."""
 
     @property
     def lengths(self) -> IntArray:
@@ -114,19 +117,72 @@ class EncodedPaths:
         return self.offsets[1:] - 1
 
 
+def _list_array(column: pd.Series, value_type: pa.DataType, name: str) -> pa.ListArray:
+    """A column of sequences as one Arrow list array (a C loop, not a Python one)."""
+    if isinstance(column.dtype, pd.ArrowDtype) and pa.types.is_list(column.dtype.pyarrow_dtype):
+        array = pa.chunked_array(pa.array(column)).combine_chunks().cast(pa.list_(value_type))
+        return _check_nulls(array, name)
+    items = column.to_numpy(dtype=object)
+    text = np.flatnonzero([isinstance(item, str | bytes) for item in items])
+    if len(text):
+        row = int(text[0])
+        raise TouchpathError(
+            _("path table row {row}: {column} must be a sequence, got {value!r}").format(
+                row=row, column=name, value=items[row]
+            )
+        )
+    try:
+        array = pa.array(items, type=pa.list_(value_type))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        for row, item in enumerate(column.tolist()):
+            try:
+                pa.array([item], type=pa.list_(value_type))
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                raise TouchpathError(
+                    _("path table row {row}: {column} must be a sequence, got {value!r}").format(
+                        row=row, column=name, value=item
+                    )
+                ) from None
+        raise
+    return _check_nulls(array, name)
+
+
+def _check_nulls(array: pa.ListArray, name: str) -> pa.ListArray:
+    if array.null_count:
+        row = int(np.flatnonzero(array.is_null().to_numpy(zero_copy_only=False))[0])
+        raise TouchpathError(
+            _("path table row {row}: {column} is empty (null)").format(row=row, column=name)
+        )
+    flat = pc.list_flatten(array)
+    if flat.null_count:
+        parents = pc.list_parent_indices(array).to_numpy()
+        row = int(parents[np.flatnonzero(flat.is_null().to_numpy(zero_copy_only=False))[0]])
+        raise TouchpathError(
+            _("path table row {row}: {column} has a null entry").format(row=row, column=name)
+        )
+    return array
+
+
 def encode_paths(paths: pd.DataFrame, *, need_ages: bool = False) -> EncodedPaths:
-    """Encode a (checked) path table: one pass over the touches, no Python loop per path."""
+    """Encode a (checked) path table through Arrow: no Python loop per path or touch.
+
+    Empty paths are dropped (nothing to credit); channel codes follow the sorted names.
+    """
     frame = check_paths(paths)
-    seqs = frame["path"].tolist()
-    lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
+    array = _list_array(frame["path"], pa.string(), "path")
+    lengths = pc.list_value_length(array).to_numpy(zero_copy_only=False).astype(np.int64)
     keep = lengths > 0
     if not keep.all():
         frame = frame[keep].reset_index(drop=True)
-        seqs = frame["path"].tolist()
+        array = array.filter(pa.array(keep))
         lengths = lengths[keep]
-    flat = np.fromiter(itertools.chain.from_iterable(seqs), dtype=object, count=int(lengths.sum()))
-    codes, uniques = pd.factorize(flat, sort=True)
-    offsets = np.zeros(len(seqs) + 1, dtype=np.int64)
+    encoded = pc.list_flatten(array).dictionary_encode()
+    names = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    order = np.argsort(names, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    codes = rank[encoded.indices.to_numpy(zero_copy_only=False)]
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     ages: FloatArray | None = None
     if need_ages:
@@ -134,24 +190,23 @@ def encode_paths(paths: pd.DataFrame, *, need_ages: bool = False) -> EncodedPath
             raise TouchpathError(
                 _("this model needs touch ages: use paths_from_events(..., ages=True)")
             )
-        age_seqs = frame["ages"].tolist()
-        age_lengths = np.fromiter(map(len, age_seqs), dtype=np.int64, count=len(age_seqs))
+        age_array = _list_array(frame["ages"], pa.float64(), "ages")
+        age_lengths = pc.list_value_length(age_array).to_numpy(zero_copy_only=False)
         if not np.array_equal(age_lengths, lengths):
             row = int(np.flatnonzero(age_lengths != lengths)[0])
             raise TouchpathError(
                 _("path table row {row}: ages must have one number per touch").format(row=row)
             )
-        ages = np.fromiter(
-            itertools.chain.from_iterable(age_seqs), dtype=np.float64, count=len(flat)
-        )
+        ages = pc.list_flatten(age_array).to_numpy(zero_copy_only=False).astype(np.float64)
     return EncodedPaths(
-        channels=tuple(str(c) for c in uniques),
-        codes=codes.astype(np.int64, copy=False),
+        channels=tuple(str(c) for c in names[order]),
+        codes=codes,
         offsets=offsets,
         conversions=frame["conversions"].to_numpy(dtype=np.float64),
         value=frame["value"].to_numpy(dtype=np.float64),
         nulls=frame["nulls"].to_numpy(dtype=np.float64),
         ages=ages,
+        rows=None if keep.all() else np.flatnonzero(keep).astype(np.int64),
     )
 
 
