@@ -291,7 +291,7 @@ purchase = st.tuples(
 
 
 @settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     log=st.lists(purchase, min_size=1, max_size=25),
@@ -482,9 +482,6 @@ def test_calendar_labels_and_the_cut_last_period() -> None:
     frame = quarters.frame()
     assert frame["period"].tolist() == ["2024-Q4", "2025-Q1"]
     assert frame["complete"].tolist() == [True, True]
-    bounds = quarters.boundaries(timedelta(days=10))
-    assert bounds["at"].dt.date.tolist() == [date(2024, 10, 1), date(2025, 1, 1), date(2025, 4, 1)]
-    assert (bounds["at"] - bounds["since"]).eq(pd.Timedelta(days=10)).all()
 
 
 def test_user_errors(duckdb_events: MakeEvents) -> None:

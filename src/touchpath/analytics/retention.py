@@ -159,14 +159,6 @@ class Calendar:
             }
         )
 
-    def boundaries(self, churn_after: timedelta) -> pd.DataFrame:
-        """Instants where the active base is counted: k, at, since (= at - churn_after)."""
-        days = [*self.starts(), self.end + timedelta(days=1)]
-        at = pd.to_datetime(days).tz_localize("UTC").as_unit("us")
-        return pd.DataFrame(
-            {"k": pd.Series(range(len(days)), dtype="int64"), "at": at, "since": at - churn_after}
-        )
-
 
 def purchases(events: ir.Table, end: date) -> ir.Table:
     """Conversion events up to and including the day ``end`` (UTC)."""
@@ -174,46 +166,98 @@ def purchases(events: ir.Table, end: date) -> ir.Table:
     return kept.select("customer_id", "ts", "seq", "value")
 
 
-def _customer_periods(events: ir.Table, cal: Calendar, churn_after: timedelta) -> ir.Table:
-    """One row per customer and period they bought in or were active around.
-
-    Columns: k, orders, revenue, at_start / at_end (1 when active at the period's start /
-    end boundary) and fk, the period of the customer's first purchase. One union and one
-    grouping, so the engine shuffles the purchases once.
-    """
-    n = len(cal.starts())
+def _customer_periods(events: ir.Table, cal: Calendar) -> ir.Table:
+    """One row per customer and period with a purchase: k, orders, revenue, fk (first k)."""
     p = purchases(events, cal.end)
     p = p.mutate(k=_engine_index(p.ts, cal.period) - cal.raw0)
-    b = ibis.memtable(cal.boundaries(churn_after))
-    # one nullable string type in every branch of the union (the source may say NOT NULL)
-    customer = p.customer_id.cast("string").name("customer_id")
-    p = p.mutate(customer_id=customer)
-    act = p.join(b, [p.ts >= b.since, p.ts < b.at]).select(customer_id=p.customer_id, k=b.k)
-    one, zero = ibis.literal(1, type="int64"), ibis.literal(0, type="int64")
-    none = ibis.literal(0.0, type="float64")
-    buys = p.select(
+    cp = p.group_by(["customer_id", "k"]).aggregate(
+        orders=p.count(), revenue=p.value.sum().fill_null(0.0)
+    )
+    return cp.mutate(fk=cp.k.min().over(ibis.window(group_by="customer_id")))
+
+
+def _spells(events: ir.Table, cal: Calendar, churn_after: timedelta) -> ir.Table:
+    """A customer's unbroken stretches of being active, and the boundaries each covers.
+
+    A purchase at ``ts`` keeps its buyer active over ``(ts, ts + churn_after]``; purchases
+    closer than ``churn_after`` merge into one spell ``(first, last + churn_after]``. A
+    spell covers boundaries ``lo..hi`` (none when ``hi < lo``): ``lo`` is the first
+    boundary after its first purchase, ``hi`` the last one up to its end. Counting from
+    spells keeps the work proportional to the purchases, not to customers x periods.
+    """
+    n = len(cal.starts())
+    window = ibis.interval(seconds=int(churn_after.total_seconds()))
+    p = purchases(events, cal.end)
+    order = ibis.window(group_by="customer_id", order_by=["ts", "seq"])
+    prev = p.ts.lag().over(order)
+    p = p.mutate(fresh=ibis.ifelse(prev.isnull() | (p.ts > prev + window), 1, 0).cast("int64"))
+    so_far = ibis.window(group_by="customer_id", order_by=["ts", "seq"], rows=(None, 0))
+    p = p.mutate(spell=p.fresh.sum().over(so_far))
+    s = p.group_by(["customer_id", "spell"]).aggregate(first=p.ts.min(), last=p.ts.max())
+    until = s["last"] + window
+    end_at = _instant(cal.end + timedelta(days=1))
+    return s.select(
         "customer_id",
+        "spell",
+        lo=_engine_index(s["first"], cal.period) - cal.raw0 + 1,
+        hi=ibis.ifelse(until >= end_at, n, _engine_index(until, cal.period) - cal.raw0).cast(
+            "int64"
+        ),
+    )
+
+
+def _activity(events: ir.Table, cal: Calendar, churn_after: timedelta) -> ir.Table:
+    """Per period k: S (active at its start), E (at its end), retained, new_at_end.
+
+    Built from point events on the boundary axis and running sums over it: a covering
+    spell adds +1 at ``lo`` and -1 after ``hi`` (active count); one covering two adjacent
+    boundaries adds to ``both`` over ``lo..hi-1``; a customer whose next covering spell
+    starts at the very next boundary is retained across that period too (``gap``).
+    """
+    n = len(cal.starts())
+    s = _spells(events, cal, churn_after)
+    covering = s.filter(s.hi >= s.lo)
+    order = ibis.window(group_by="customer_id", order_by="spell")
+    covering = covering.mutate(prev_hi=covering.hi.lag().over(order))
+    one, zero = ibis.literal(1, type="int64"), ibis.literal(0, type="int64")
+
+    def point(t: ir.Table, at: ir.IntegerValue, **values: ir.Value) -> ir.Table:
+        cols = {"cover": zero, "both": zero, "gap": zero, "new_at_end": zero} | values
+        return t.select(k=at.cast("int64"), **cols)
+
+    both = covering.filter(covering.hi > covering.lo)
+    gaps = covering.filter(covering.prev_hi == covering.lo - 1)
+    # new customers active at the end of their first period: the covering spell (at most one)
+    # that starts in that period, whichever spell of theirs it is
+    s = s.mutate(first_lo=s.lo.min().over(ibis.window(group_by="customer_id")))
+    firsts = s.filter((s.lo == s.first_lo) & (s.hi >= s.lo))
+    rows = point(covering, covering.lo, cover=one).union(
+        point(covering, covering.hi + 1, cover=-one),
+        point(both, both.lo, both=one),
+        point(both, both.hi, both=-one),
+        point(gaps, gaps.lo - 1, gap=one),
+        point(firsts, firsts.lo - 1, new_at_end=one),
+    )
+    sums = rows.group_by("k").aggregate(
+        cover=rows.cover.sum(),
+        both=rows.both.sum(),
+        gap=rows.gap.sum(),
+        new_at_end=rows.new_at_end.sum(),
+    )
+    axis = ibis.memtable({"k": pd.Series(range(n + 1), dtype="int64")})
+    t = axis.left_join(sums, axis.k == sums.k).select(
+        axis.k, **{c: sums[c].fill_null(0) for c in ("cover", "both", "gap", "new_at_end")}
+    )
+    running = ibis.window(order_by="k", rows=(None, 0))
+    t = t.mutate(active=t.cover.sum().over(running), spanning=t.both.sum().over(running))
+    t = t.mutate(next_active=t.active.lead().over(ibis.window(order_by="k")))
+    return t.filter(t.k < n).select(
         "k",
-        orders=one,
-        revenue=p.value.fill_null(0.0).cast("float64"),
-        at_start=zero,
-        at_end=zero,
+        start_customers=t.active.cast("int64"),
+        end_customers=t.next_active.cast("int64"),
+        retained=(t.spanning + t.gap).cast("int64"),
+        new_at_end=t.new_at_end.cast("int64"),
     )
-    starts = act.filter(act.k < n).select(
-        "customer_id", "k", orders=zero, revenue=none, at_start=one, at_end=zero
-    )
-    ends = act.filter(act.k > 0).select(
-        "customer_id", k=act.k - 1, orders=zero, revenue=none, at_start=zero, at_end=one
-    )
-    rows = buys.union(starts, ends)
-    cp = rows.group_by(["customer_id", "k"]).aggregate(
-        orders=rows.orders.sum(),
-        revenue=rows.revenue.sum(),
-        at_start=rows.at_start.max(),
-        at_end=rows.at_end.max(),
-    )
-    bought_k = ibis.ifelse(cp.orders > 0, cp.k, ibis.null("int64"))
-    return cp.mutate(fk=bought_k.min().over(ibis.window(group_by="customer_id")))
 
 
 def periods_table(
@@ -224,23 +268,18 @@ def periods_table(
     ``repeat_purchasers`` bought in the period and have at least two purchases by its end;
     ``repeat_rate`` is their share of the period's purchasers.
     """
-    cp = _customer_periods(events, cal, churn_after)
-    bought = cp.orders > 0
-    new = cp.k == cp.fk
+    cp = _customer_periods(events, cal)
     stats = cp.group_by("k").aggregate(
-        purchasers=cp.count(where=bought),
+        purchasers=cp.count(),
         orders=cp.orders.sum(),
         revenue=cp.revenue.sum(),
-        new_customers=cp.count(where=new),
-        returning_customers=cp.count(where=bought & (cp.k > cp.fk)),
-        repeat_purchasers=cp.count(where=bought & ((cp.k > cp.fk) | (cp.orders >= 2))),
-        start_customers=cp.at_start.sum(),
-        end_customers=cp.at_end.sum(),
-        retained=cp.count(where=(cp.at_start == 1) & (cp.at_end == 1)),
-        new_at_end=cp.count(where=new & (cp.at_end == 1)),
+        new_customers=cp.count(where=cp.k == cp.fk),
+        returning_customers=cp.count(where=cp.k > cp.fk),
+        repeat_purchasers=cp.count(where=(cp.k > cp.fk) | (cp.orders >= 2)),
     )
+    act = _activity(events, cal, churn_after)
     cal_t = ibis.memtable(cal.frame())
-    t = cal_t.left_join(stats, cal_t.k == stats.k)
+    t = cal_t.left_join(stats, cal_t.k == stats.k).left_join(act, cal_t.k == act.k)
     counts = (
         "purchasers",
         "orders",
