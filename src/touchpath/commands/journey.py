@@ -176,22 +176,11 @@ def _show_conformance(result: Any, labels: dict[str, str], limit: int) -> None:
     def name(tp: Any) -> str:
         return labels.get(str(tp), str(tp))
 
-    if result.chains.empty:
-        out.print(_("The catalogue designs no chains."))
     chains = result.chains
-    print_frame(
-        pd.DataFrame(
-            {
-                _("chain"): chains["name"],
-                _("entered"): chains["entered"],
-                _("followed in order"): chains["followed"],
-                _("share"): chains["followed_share"].map(_percent),
-                _("exactly"): chains["exact"],
-                _("exact share"): chains["exact_share"].map(_percent),
-            }
-        ),
-        _("Designed chains"),
-    )
+    if chains.empty:
+        out.print(_("The catalogue designs no chains."))
+    else:
+        _print_chains(chains)
     names = dict(zip(chains["chain"], chains["name"], strict=True))
     for chain_id, steps in result.steps.groupby("chain", sort=False):
         print_frame(
@@ -235,6 +224,22 @@ def _show_conformance(result: Any, labels: dict[str, str], limit: int) -> None:
         ),
         _("Touchpoints in use that no chain designs"),
         limit=limit,
+    )
+
+
+def _print_chains(chains: pd.DataFrame) -> None:
+    print_frame(
+        pd.DataFrame(
+            {
+                _("chain"): chains["name"],
+                _("entered"): chains["entered"],
+                _("followed in order"): chains["followed"],
+                _("share"): chains["followed_share"].map(_percent),
+                _("exactly"): chains["exact"],
+                _("exact share"): chains["exact_share"].map(_percent),
+            }
+        ),
+        _("Designed chains"),
     )
 
 
