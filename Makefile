@@ -10,10 +10,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Install touchpath and build the demo workspace (a clinic and an electronics shop).
+# Install touchpath, build the demo workspace (an electronics shop and a clinic) and serve
+# it as the web app; the address and the demo login are printed. PORT=8001 to change it.
+PORT ?= 8000
 demo: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	$(BIN)/touchpath demo $(DEMO_DIR) --force
+	$(BIN)/touchpath --workspace $(DEMO_DIR) serve --port $(PORT)
 
 # Install everything the tests need and run the whole suite: lint, types, tests.
 test: $(BIN)/python
