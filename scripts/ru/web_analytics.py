@@ -44,6 +44,7 @@ RU = {
         "Шаг {n}: в каталоге нет этапа или точки контакта {value}"
     ),
     "Window: {message}": "Окно: {message}",
+    "Step order": "Порядок шагов",
     "Breakdown": "Разбивка",
     "ordered: in this order, other touches between allowed": (
         "по порядку: в этом порядке, другие касания между шагами допустимы"
@@ -350,4 +351,20 @@ RU = {
         "На графике — {n} крупнейших, в таблице — все {all}."
     ),
     "Credit by model": "Вклад по моделям",
+    "Lookback": "Окно атрибуции",
+    "Lookback: {message}": "Окно атрибуции: {message}",
+    (
+        "Lookback: touches at most this long before the journey's end count, e.g. 30d or 2w; "
+        "empty for all."
+    ): (
+        "Окно атрибуции: учитываются касания не раньше этого срока до конца пути, например 30d "
+        "или 2w; пусто — все."
+    ),
+    (
+        "A journey is a customer's touches up to a conversion (the conversion itself is not a "
+        "touch) or, for the rest, up to their last touch."
+    ): (
+        "Путь — касания клиента до конверсии (сама конверсия не касание), а для остальных "
+        "касаний — до последнего из них."
+    ),
 }

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import ibis
@@ -51,6 +52,7 @@ NAV = [NavEntry("attribution", N_("Attribution"), N_("Analytics"), 230)]
 UNITS: tuple[str, ...] = ("touchpoint", "channel")
 METRICS: tuple[str, ...] = ("conversions", "share", "value", "value_share")
 DEFAULT_BOOT = 50
+DEFAULT_LOOKBACK = "30d"
 MAX_BOOT = 500
 CHART_CHANNELS = 15  # the chart shows the biggest; the table shows every one
 
@@ -96,14 +98,31 @@ CHOICES: tuple[ModelChoice, ...] = (
 DEFAULT_MODELS: tuple[str, ...] = ("last_touch", "linear", "markov_1", "shapley")
 
 
-def events_paths() -> Callable[..., pd.DataFrame] | None:
-    """``paths_from_events`` of the attribution package, when it is installed."""
+def _paths_module() -> Any | None:
     try:
-        module = importlib.import_module("touchpath.attribution.paths")
+        return importlib.import_module("touchpath.attribution.paths")
     except ImportError:
         return None
-    found: Callable[..., pd.DataFrame] | None = getattr(module, "paths_from_events", None)
+
+
+def events_paths() -> Callable[..., pd.DataFrame] | None:
+    """``paths_from_events`` of the attribution package, when it is installed."""
+    found: Callable[..., pd.DataFrame] | None = getattr(_paths_module(), "paths_from_events", None)
     return found
+
+
+def read_lookback(params: Params) -> timedelta | None:
+    """How long before a conversion touches count (the attribution package's rule)."""
+    raw = params.text("lookback", DEFAULT_LOOKBACK)
+    parse = getattr(_paths_module(), "parse_lookback", None)
+    if parse is None:
+        return None
+    try:
+        window: timedelta | None = parse(raw)
+    except TouchpathError as exc:
+        params.fail(_("Lookback: {message}").format(message=str(exc)))
+        return None
+    return window
 
 
 def available() -> list[ModelChoice]:
@@ -146,10 +165,12 @@ def first_conversion_paths(events: ibis.Table, by: str) -> pd.DataFrame:
     )
 
 
-def build_paths(events: ibis.Table, by: str) -> pd.DataFrame:
+def build_paths(
+    events: ibis.Table, by: str, *, lookback: timedelta | None, ages: bool
+) -> pd.DataFrame:
     from_events = events_paths()
     if from_events is not None:
-        return from_events(events, by=by, ages=True)
+        return from_events(events, unit=by, lookback=lookback, ages=ages)
     return first_conversion_paths(events, by)
 
 
@@ -182,6 +203,7 @@ def attribution_page(ctx: Viewer) -> Response:
                 )
             )
     chosen = [m for m in dict.fromkeys(chosen) if m in by_id]
+    lookback = read_lookback(params)
     params.values["model"] = chosen
     data, problem = events_state(ctx)
     context: dict[str, Any] = {
@@ -207,8 +229,15 @@ def attribution_page(ctx: Viewer) -> Response:
     if data is None or not data.events or not data.conversions:
         return render(ctx.request, "attribution.html", context, ctx=ctx)
 
-    paths = analysis(ctx, "attribution.paths", (by,), lambda events: build_paths(events, by))
-    key = (by, tuple(chosen), intervals, n_boot if intervals else 0)
+    ages = any(by_id[m].needs_ages for m in chosen)  # only time decay needs them
+    span = None if lookback is None else lookback.total_seconds()
+    paths = analysis(
+        ctx,
+        "attribution.paths",
+        (by, span, ages),
+        lambda events: build_paths(events, by, lookback=lookback, ages=ages),
+    )
+    key = (by, span, tuple(chosen), intervals, n_boot if intervals else 0)
     try:
         table = computed(
             ctx,

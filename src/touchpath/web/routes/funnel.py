@@ -131,7 +131,7 @@ def funnel_page(ctx: Viewer) -> Response:
     catalogue = crud.load_catalogue(session=ctx.db)
     params = Params(ctx.request)
     steps = read_steps(params, catalogue)
-    mode = params.choice("mode", _("Mode"), MODES, "ordered")
+    mode = params.choice("mode", _("Step order"), MODES, "ordered")
     window = _window(params)
     by = params.choice("by", _("Breakdown"), BREAKDOWNS, "")
     data, problem = events_state(ctx)
