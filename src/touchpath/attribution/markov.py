@@ -59,6 +59,8 @@ START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
 MAX_ORDER = 4
 DIRECT_LIMIT = 1000
 """Above this many states the removal systems are solved by GMRES instead of sparse LU."""
+ROUNDING = 1e-12
+"""Removal effects below this are rounding noise and reported as 0."""
 RESIDUAL_LIMIT = 1e-13
 """Largest residual ``|A x - b|`` (b is a unit vector) GMRES must reach to be accepted."""
 _DENSE_LIMIT = 400
@@ -253,8 +255,10 @@ class MarkovModel(AttributionModel):
             value_left = float(removed @ (to_conv * value_per_conv[:transient])[keep])
             effects[channel] = 1.0 - conv_left / p_conv if p_conv > 0 else 0.0
             effects_value[channel] = 1.0 - value_left / p_value if p_value > 0 else 0.0
-        effects = np.clip(effects, 0.0, 1.0)
-        effects_value = np.clip(effects_value, 0.0, 1.0)
+        # 1 - P₋c/P cancels to rounding noise (~1e-15) for a channel no conversion passes
+        # through: call that 0, and keep every effect within [0, 1].
+        effects = np.where(effects < ROUNDING, 0.0, np.minimum(effects, 1.0))
+        effects_value = np.where(effects_value < ROUNDING, 0.0, np.minimum(effects_value, 1.0))
 
         total_conv = float(encoded.conversions.sum())
         total_value = float(encoded.value.sum())
