@@ -605,7 +605,10 @@ def _step_frame(spec: FunnelSpec, counts: Sequence[int]) -> pd.DataFrame:
 def _breakdown_frame(spec: FunnelSpec, grouped: pd.DataFrame) -> pd.DataFrame:
     k = len(spec.steps)
     grouped = grouped.assign(_missing=grouped["group"].isna())
-    grouped = grouped.sort_values(["n1", "_missing", "group"], ascending=[False, True, True])
+    if spec.by == "cohort":  # months read best in time order
+        grouped = grouped.sort_values(["_missing", "group"])
+    else:
+        grouped = grouped.sort_values(["n1", "_missing", "group"], ascending=[False, True, True])
     parts = []
     for _i, row in grouped.iterrows():
         part = _step_frame(spec, [int(row[f"n{i}"]) for i in range(1, k + 1)])
