@@ -141,7 +141,10 @@ def journeys(
         prev = j.label.lag().over(ibis.window(group_by=["customer_id", "journey"], order_by="pos"))
         j = j.mutate(_prev=prev)
         j = j.filter(j._prev.isnull() | (j._prev != j.label)).drop("_prev")
-    key = j.pos.cast("string").lpad(_WIDTH, "0").concat(":", j.label)
+    # Number the touches within the journey, so the same path has the same key everywhere.
+    by_journey = ibis.window(group_by=["customer_id", "journey"], order_by="pos")
+    j = j.mutate(step=ibis.row_number().over(by_journey))
+    key = j.step.cast("string").lpad(_WIDTH, "0").concat(":", j.label)
     if ages:
         seconds = j.end_ts.epoch_seconds() - j.ts.epoch_seconds()
         hours = ((seconds + 1800) // 3600).cast("int64")
