@@ -209,54 +209,56 @@ def _spells(events: ir.Table, cal: Calendar, churn_after: timedelta) -> ir.Table
 def _activity(events: ir.Table, cal: Calendar, churn_after: timedelta) -> ir.Table:
     """Per period k: S (active at its start), E (at its end), retained, new_at_end.
 
-    Built from point events on the boundary axis and running sums over it: a covering
-    spell adds +1 at ``lo`` and -1 after ``hi`` (active count); one covering two adjacent
-    boundaries adds to ``both`` over ``lo..hi-1``; a customer whose next covering spell
-    starts at the very next boundary is retained across that period too (``gap``).
+    Spells are first counted by their (lo, hi) pair — a small table — and then summed
+    along the boundary axis: active at k = spells with lo <= k <= hi; retained over period
+    k = one spell covering k and k+1, or a customer's next covering spell starting at k+1
+    right after one ending at k (``gap``); new_at_end = a covering spell starting in the
+    customer's first period.
     """
     n = len(cal.starts())
     s = _spells(events, cal, churn_after)
-    covering = s.filter(s.hi >= s.lo)
-    order = ibis.window(group_by="customer_id", order_by="spell")
-    covering = covering.mutate(prev_hi=covering.hi.lag().over(order))
-    one, zero = ibis.literal(1, type="int64"), ibis.literal(0, type="int64")
-
-    def point(t: ir.Table, at: ir.IntegerValue, **values: ir.Value) -> ir.Table:
-        cols = {"cover": zero, "both": zero, "gap": zero, "new_at_end": zero} | values
-        return t.select(k=at.cast("int64"), **cols)
-
-    both = covering.filter(covering.hi > covering.lo)
-    gaps = covering.filter(covering.prev_hi == covering.lo - 1)
-    # new customers active at the end of their first period: the covering spell (at most one)
-    # that starts in that period, whichever spell of theirs it is
-    s = s.mutate(first_lo=s.lo.min().over(ibis.window(group_by="customer_id")))
-    firsts = s.filter((s.lo == s.first_lo) & (s.hi >= s.lo))
-    rows = point(covering, covering.lo, cover=one).union(
-        point(covering, covering.hi + 1, cover=-one),
-        point(both, both.lo, both=one),
-        point(both, both.hi, both=-one),
-        point(gaps, gaps.lo - 1, gap=one),
-        point(firsts, firsts.lo - 1, new_at_end=one),
+    covers = s.hi >= s.lo
+    earlier = ibis.window(group_by="customer_id", order_by="spell", rows=(None, -1))
+    s = s.mutate(
+        covers=covers,
+        prev_hi=ibis.ifelse(covers, s.hi, ibis.null("int64")).max().over(earlier),
+        first_lo=s.lo.min().over(ibis.window(group_by="customer_id")),
     )
-    sums = rows.group_by("k").aggregate(
-        cover=rows.cover.sum(),
-        both=rows.both.sum(),
-        gap=rows.gap.sum(),
-        new_at_end=rows.new_at_end.sum(),
+    c = s.filter(s.covers)
+    pairs = c.group_by(["lo", "hi"]).aggregate(
+        spells=c.count(),
+        gap=c.count(where=c.prev_hi == c.lo - 1),
+        new_at_end=c.count(where=c.lo == c.first_lo),
     )
+    both = ibis.ifelse(pairs.hi > pairs.lo, pairs.spells, 0)
+    by_lo = pairs.group_by("lo").aggregate(
+        starting=pairs.spells.sum(),
+        both_starting=both.sum(),
+        gap=pairs.gap.sum(),
+        new_at_end=pairs.new_at_end.sum(),
+    )
+    by_hi = pairs.group_by("hi").aggregate(ending=pairs.spells.sum(), both_ending=both.sum())
     axis = ibis.memtable({"k": pd.Series(range(n + 1), dtype="int64")})
-    t = axis.left_join(sums, axis.k == sums.k).select(
-        axis.k, **{c: sums[c].fill_null(0) for c in ("cover", "both", "gap", "new_at_end")}
-    )
+    t = axis.left_join(by_lo, axis.k == by_lo.lo).left_join(by_hi, axis.k == by_hi.hi)
+    names = ("starting", "both_starting", "gap", "new_at_end", "ending", "both_ending")
+    t = t.select(axis.k, **{c: t[c].fill_null(0).cast("int64") for c in names})
     running = ibis.window(order_by="k", rows=(None, 0))
-    t = t.mutate(active=t.cover.sum().over(running), spanning=t.both.sum().over(running))
-    t = t.mutate(next_active=t.active.lead().over(ibis.window(order_by="k")))
+    t = t.mutate(
+        active=t.starting.sum().over(running) - t.ending.sum().over(running) + t.ending,
+        spanning=t.both_starting.sum().over(running) - t.both_ending.sum().over(running),
+    )
+    ahead = ibis.window(order_by="k")
+    t = t.mutate(
+        next_active=t.active.lead().over(ahead),
+        next_gap=t.gap.lead().over(ahead),
+        next_new=t.new_at_end.lead().over(ahead),
+    )
     return t.filter(t.k < n).select(
         "k",
         start_customers=t.active.cast("int64"),
         end_customers=t.next_active.cast("int64"),
-        retained=(t.spanning + t.gap).cast("int64"),
-        new_at_end=t.new_at_end.cast("int64"),
+        retained=(t.spanning + t.next_gap).cast("int64"),
+        new_at_end=t.next_new.cast("int64"),
     )
 
 
