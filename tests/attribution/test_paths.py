@@ -261,5 +261,22 @@ def test_csv_errors_name_file_line_and_field(tmp_path: Path, text: str, message:
 
 
 def test_split_paths_drops_empty_parts() -> None:
-    got = split_paths(pd.Series(["a >> b >", "  c  ", "x>y"]))
-    assert got == [("a", "b"), ("c",), ("x", "y")]
+    text = pd.Series(["a >> b >", "  c  ", "x>y"])
+    assert split_paths(text).tolist() == [("a", "b"), ("c",), ("x", "y")]
+    arrow = split_paths(text, arrow=True)
+    assert [list(p) for p in arrow] == [["a", "b"], ["c"], ["x", "y"]]
+
+
+def test_arrow_path_columns_fit_the_same() -> None:
+    from touchpath.attribution import MarkovModel, encode_paths
+
+    text = pd.Series(["a > b > a", "b", "a > c"])
+    numbers = {"conversions": [1.0, 0.0, 2.0], "value": [3.0, 0.0, 1.0], "nulls": [0.0, 2.0, 1.0]}
+    tuples = pd.DataFrame({"path": split_paths(text), **numbers})
+    lists = pd.DataFrame({"path": split_paths(text, arrow=True), **numbers})
+    a, b = encode_paths(tuples), encode_paths(lists)
+    assert a.channels == b.channels == ("a", "b", "c")
+    assert a.codes.tolist() == b.codes.tolist() == [0, 1, 0, 1, 0, 2]
+    pd.testing.assert_frame_equal(
+        MarkovModel().fit(tuples).attribution_, MarkovModel().fit(lists).attribution_
+    )

@@ -223,13 +223,16 @@ def _split(path_key: str) -> list[tuple[str, int]]:
     return out
 
 
-def read_path_csv(file: str | Path | IO[str], *, sep: str = ">") -> pd.DataFrame:
+def read_path_csv(
+    file: str | Path | IO[str], *, sep: str = ">", arrow: bool = False
+) -> pd.DataFrame:
     """Read a path table in ChannelAttribution's CSV format.
 
     Columns ``path`` (touches joined by ``sep``, spaces around them ignored),
     ``total_conversions``, and optionally ``total_conversion_value`` and ``total_null``
     (0 when absent). The column delimiter (``,``, ``;`` or tab) is read from the header.
-    A bad row stops the reading with the file, line and field named.
+    A bad row stops the reading with the file, line and field named. ``arrow=True``
+    gives the ``path`` column as Arrow lists instead of tuples (see :func:`split_paths`).
     """
     name = str(getattr(file, "name", file))
     if not sep:
@@ -272,8 +275,9 @@ def read_path_csv(file: str | Path | IO[str], *, sep: str = ">") -> pd.DataFrame
                 )
             )
         numbers[target] = parsed.to_numpy(dtype=np.float64)
-    paths = split_paths(table["path"], sep=sep)
-    empty = np.flatnonzero([len(p) == 0 for p in paths])
+    lists = _split_lists(table["path"], sep)
+    lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
+    empty = np.flatnonzero(lengths == 0)
     if len(empty):
         row = int(empty[0])
         raise TouchpathError(
@@ -281,21 +285,35 @@ def read_path_csv(file: str | Path | IO[str], *, sep: str = ">") -> pd.DataFrame
                 file=name, line=row + 2, value=table["path"].iloc[row]
             )
         )
+    paths = _as_column(lists, table.index, arrow=arrow)
     return pd.DataFrame({"path": paths, **numbers})
 
 
-def split_paths(text: pd.Series, *, sep: str = ">") -> list[tuple[str, ...]]:
+def split_paths(text: pd.Series, *, sep: str = ">", arrow: bool = False) -> pd.Series:
     """``"a > b > c"`` → ``("a", "b", "c")`` for a whole column (Arrow's string kernels).
 
     Empty parts (``"a >> b"``, a trailing ``>``) are dropped, like ChannelAttribution does.
+    With ``arrow=True`` the result is an Arrow-backed column of lists: every model takes
+    it as a path column, and for millions of paths it is several times quicker than
+    making a Python tuple per path.
     """
+    return _as_column(_split_lists(text, sep), text.index, arrow=arrow)
+
+
+def _split_lists(text: pd.Series, sep: str) -> pa.ListArray:
     array = pa.array(text.astype(str).to_numpy(dtype=object), type=pa.string())
     parts = pc.split_pattern(array, pattern=sep)
     flat = pc.utf8_trim_whitespace(pc.list_flatten(parts))
     keep = pc.not_equal(flat, "")
     parents = pc.list_parent_indices(parts).to_numpy()
     kept = keep.to_numpy(zero_copy_only=False)
-    labels = np.asarray(flat.to_pylist(), dtype=object)[kept]
     lengths = np.bincount(parents[kept], minlength=len(array))
-    bounds = np.concatenate([[0], np.cumsum(lengths)])
-    return [tuple(labels[bounds[i] : bounds[i + 1]]) for i in range(len(array))]
+    offsets = np.zeros(len(array) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), flat.filter(keep))
+
+
+def _as_column(lists: pa.ListArray, index: pd.Index, *, arrow: bool) -> pd.Series:
+    if arrow:
+        return pd.Series(pd.arrays.ArrowExtensionArray(lists), index=index)
+    return pd.Series([tuple(p) for p in lists.to_pylist()], index=index, dtype=object)

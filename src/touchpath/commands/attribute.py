@@ -125,7 +125,7 @@ def _load_paths(
             _("unknown unit {value!r}: use {choices}").format(value=unit, choices=", ".join(UNITS))
         )
     if file is not None:
-        return read_path_csv(file, sep=sep)
+        return read_path_csv(file, sep=sep, arrow=True)
     with open_events(ctx) as (_ws, events):
         return paths_from_events(events, unit=unit, lookback=lookback, ages=ages)  # type: ignore[arg-type]
 
