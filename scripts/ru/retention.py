@@ -28,9 +28,7 @@ RU = {
     "unknown RFM unit {unit!r}: use one of {choices}": (
         "неизвестная единица RFM {unit!r}: используйте одну из {choices}"
     ),
-    "no purchases (conversion events) to analyse": (
-        "нет покупок (событий-конверсий) для анализа"
-    ),
+    "no purchases (conversion events) to analyse": ("нет покупок (событий-конверсий) для анализа"),
     "no purchases up to {end}: the first one is on {first}": (
         "нет покупок по {end} включительно: первая покупка — {first}"
     ),
