@@ -233,3 +233,15 @@ def test_first_last_linear_equal_channelattribution() -> None:
                 rtol=0 if exact else 1e-12,
                 atol=0,
             )
+
+
+def test_fit_on_encoded_paths_equals_fit_on_the_table() -> None:
+    from touchpath.attribution import encode_paths
+
+    encoded = encode_paths(PATHS)
+    for model in (FirstTouchModel(), LinearModel(), PositionBasedModel()):
+        pd.testing.assert_frame_equal(
+            type(model)().fit(encoded).attribution_, model.fit(PATHS).attribution_
+        )
+    with pytest.raises(TouchpathError, match="ages"):
+        TimeDecayModel().fit(encoded)

@@ -16,8 +16,10 @@ absorption probability, so keeping or dropping them gives the same results).
 the probability of conversion falls from ``P`` to ``P₋c``; ``RE_c = 1 - P₋c / P``. With
 ``Q`` the transient block (``(start)`` and the touch states) and ``r`` the one-step
 conversion probabilities, the expected visits ``n`` solve ``(I - Q)ᵀ n = e_start`` and
-``P = Σ_s n_s r_s``; removing ``c`` deletes its states' rows and columns and solves again
-(``scipy.sparse.linalg.spsolve``, one sparse system per channel). ChannelAttribution
+``P = Σ_s n_s r_s``; removing ``c`` deletes its states' rows and columns and solves again:
+one sparse system per channel, by sparse LU (``scipy.sparse.linalg.spsolve``) up to
+:data:`DIRECT_LIMIT` states and by GMRES to a residual at rounding level beyond (LU
+fill-in makes order 3-4 chains over many channels slow; LU remains the fallback). ChannelAttribution
 estimates the same quantity by simulating journeys (``RE_c`` = share of simulated
 conversions that passed through ``c``) — the two agree as its simulations grow.
 
@@ -144,7 +146,7 @@ class MarkovModel(AttributionModel):
     ...                       "value": [5.0, 0.0], "nulls": [0.0, 1.0]})
     >>> model = MarkovModel(order=1).fit(paths)
     >>> model.removal_effects_[["channel", "removal_effect"]].to_dict("list")
-    {'channel': ['a', 'b'], 'removal_effect': [1.0, 1.0]}
+    {'channel': ['a', 'b'], 'removal_effect': [0.5, 1.0]}
     """
 
     name = "markov"
