@@ -21,6 +21,7 @@ from touchpath.attribution.heuristic import (
     TimeDecayModel,
 )
 from touchpath.attribution.markov import MarkovModel
+from touchpath.attribution.shapley import ShapleyModel, SimplifiedShapleyModel
 from touchpath.errors import TouchpathError
 from touchpath.i18n import _
 
@@ -34,6 +35,8 @@ MODELS: dict[str, type[AttributionModel]] = {
     "time-decay": TimeDecayModel,
     "position": PositionBasedModel,
     "markov": MarkovModel,
+    "shapley": ShapleyModel,
+    "shapley-simplified": SimplifiedShapleyModel,
 }
 """Every model by its CLI name, in the order comparisons show them."""
 

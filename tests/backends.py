@@ -1,4 +1,4 @@
-"""Backends for analytics tests: every analysis runs on DuckDB and on Spark (local mode).
+"""Backends for tests: every analysis runs on DuckDB and on Spark (local mode).
 
 ``make_events`` turns a few rows into an events table with the store's schema on the
 backend under test, so a test reads the same on both engines::
@@ -118,3 +118,9 @@ def make_events(request: pytest.FixtureRequest, tmp_path: Path) -> MakeEvents:
 def duckdb_events() -> MakeEvents:
     """Build an events table on DuckDB only (for property tests with many examples)."""
     return _duckdb_maker()
+
+
+@pytest.fixture
+def spark_events(spark_con: ibis.BaseBackend, tmp_path: Path) -> MakeEvents:
+    """Build an events table on Spark only (for a parity test beside ``duckdb_events``)."""
+    return _spark_maker(spark_con, tmp_path)
