@@ -114,11 +114,16 @@ StepLike = Step | str | CatalogueStage
 
 @dataclass(frozen=True)
 class FunnelStep:
-    """A resolved step: what to show and which events match."""
+    """A resolved step: what to show and which events match.
+
+    ``touchpoints`` is set for touchpoint and stage steps: the engine then matches them
+    all with one ``CASE touchpoint WHEN ...`` instead of a comparison per step.
+    """
 
     key: str
     label: str
     predicate: Predicate
+    touchpoints: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -230,7 +235,8 @@ def _resolve(step: StepLike, number: int, catalogue: Catalogue | StageMap | None
                 label = catalogue.touchpoint(step.key).name
             except KeyError:
                 raise FunnelError(_("unknown touchpoint {id!r}").format(id=step.key)) from None
-        return FunnelStep(step.key, step.label or label, partial(_at_touchpoints, (step.key,)))
+        ids: tuple[str, ...] = (step.key,)
+        return FunnelStep(step.key, step.label or label, partial(_at_touchpoints, ids), ids)
     stages = stage_map(catalogue) if isinstance(catalogue, Catalogue) else catalogue
     if stages is None:
         raise FunnelError(_("stage steps need the catalogue"))
@@ -245,7 +251,9 @@ def _resolve(step: StepLike, number: int, catalogue: Catalogue | StageMap | None
         stage = next(s for s in catalogue.stages if s.id == step.key)
         label = stage.name_ru if get_language() == "ru" and stage.name_ru else stage.name
     touchpoints = tuple(stages[step.key])
-    return FunnelStep(step.key, step.label or label, partial(_at_touchpoints, touchpoints))
+    return FunnelStep(
+        step.key, step.label or label, partial(_at_touchpoints, touchpoints), touchpoints
+    )
 
 
 def _at_touchpoints(ids: tuple[str, ...], events: ibis.Table) -> ir.BooleanValue:
@@ -264,13 +272,25 @@ def _has(code: ir.IntegerValue, bit: int) -> ir.BooleanValue:
 
 
 def _code(events: ibis.Table, spec: FunnelSpec) -> ir.IntegerValue:
-    """Bit ``i`` set when the event matches step ``i + 1``; bit ``k`` for any exclusion."""
+    """Bit ``i`` set when the event matches step ``i + 1``; bit ``k`` for any exclusion.
+
+    Touchpoint and stage steps become one ``CASE touchpoint WHEN id THEN mask`` (five
+    times cheaper on DuckDB than a comparison per step); condition steps add their bit.
+    """
+    k = len(spec.steps)
+    masks: dict[str, int] = {}
+    for bit, step in [*enumerate(spec.steps), *((k, e) for e in spec.exclusions)]:
+        for tp in step.touchpoints or ():
+            masks[tp] = masks.get(tp, 0) | (1 << bit)
     code: ir.IntegerValue = ibis.literal(0, type="int32")
+    if masks:
+        code = events.touchpoint.substitute(masks, else_=0).cast("int32")
     for i, step in enumerate(spec.steps):
-        code = code + ibis.ifelse(step.predicate(events).fill_null(False), 1 << i, 0)
-    if spec.exclusions:
-        hit = ibis.or_(*(e.predicate(events).fill_null(False) for e in spec.exclusions))
-        code = code + ibis.ifelse(hit, 1 << len(spec.steps), 0)
+        if step.touchpoints is None:
+            code = code + ibis.ifelse(step.predicate(events).fill_null(False), 1 << i, 0)
+    where = [e.predicate(events).fill_null(False) for e in spec.exclusions if e.touchpoints is None]
+    if where:
+        code = code | ibis.ifelse(ibis.or_(*where), 1 << k, 0)
     return code.cast("int32")
 
 
@@ -345,18 +365,24 @@ def _reach_ordered(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
     if "group" in first.columns:
         aggs["group"] = first.group.argmin(first.key)
     entry = first.group_by(cid=first.customer_id).aggregate(**aggs)
-    state = entry.mutate(t1=entry.k1["ts"], lo=entry.k1["ts"])
+    entry = entry.mutate(t1=entry.k1["ts"])
+    state = entry.select("cid", "t1", "k1", lo="t1")
+    found = []
     for i in range(2, k + 1):
         ev = f.filter(_has(f.code, i - 1)).select(xc="customer_id", xts="ts", xk="key")
         on = [state.cid == ev.xc, ev.xts >= state.lo, _within(ev.xts, state.t1, spec)]
         on += [ev.xk != state[f"k{m}"] for m in range(1, i)]  # one event, one step
-        j = state.left_join(ev, on)
+        j = state.join(ev, on)
         carried = [c for c in state.columns if c not in ("cid", "lo")]
         got = j.group_by("cid").aggregate(
             **{f"k{i}": j.xk.min()}, **{c: j[c].arbitrary() for c in carried}
         )
         lo = got[f"k{i}"]["ts"] if spec.mode == "ordered" else got.t1
         state = got.mutate(lo=lo)
+        found.append(state.select(**{f"c{i}": "cid", f"k{i}": f"k{i}"}))
+    state = entry
+    for i, got in enumerate(found, start=2):
+        state = state.left_join(got, state.cid == got[f"c{i}"]).drop(f"c{i}")
     table = state.mutate(**{f"t{i}": state[f"k{i}"]["ts"] for i in range(2, k + 1)})
     reached: ir.IntegerValue = ibis.literal(1, type="int64")
     for i in range(2, k + 1):
