@@ -66,3 +66,16 @@ def test_touchpoints_customers(root: Path, frame: pd.DataFrame) -> None:
 def test_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError):
         _ = touchpath.NoSuchThing  # type: ignore[attr-defined]
+
+
+def test_funnel_by_segment_reads_the_store_customers(root: Path) -> None:
+    with duckdb.connect(str(root / "shop" / "events.duckdb"), read_only=True) as con:
+        segments = con.sql(
+            "SELECT c.segment, count(DISTINCT e.customer_id) AS n FROM events e "
+            "JOIN customers c USING (customer_id) WHERE e.touchpoint = 'product_page' "
+            "GROUP BY ALL"
+        ).df()
+    result = touchpath.Workspace(root).funnel(["product_page", "cart"], by="segment")
+    first = result.breakdown[result.breakdown["step"] == 1].set_index("group")["customers"]
+    want = segments.set_index("segment")["n"]
+    assert first.astype(int).to_dict() == want.astype(int).to_dict()

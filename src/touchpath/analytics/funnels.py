@@ -566,6 +566,18 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(clean.columns, row, strict=True)) for row in clean.itertuples(index=False)]
 
 
+def store_customers(events: ibis.Table) -> ibis.Table:
+    """The store's customers table (for segments), on the events' own engine."""
+    try:
+        return events.get_backend().table("customers")
+    except Exception as exc:  # each engine names a missing table its own way
+        raise TouchpathError(
+            _("the segment breakdown needs the customers table: {error}").format(
+                error=str(exc).splitlines()[0]
+            )
+        ) from None
+
+
 def funnel(
     events: ibis.Table,
     steps: Sequence[StepLike] | None = None,
@@ -587,6 +599,8 @@ def funnel(
         steps, mode=mode, window=window, exclusions=exclusions, by=by, catalogue=catalogue
     )
     k = len(spec.steps)
+    if spec.by == "segment" and customers is None:
+        customers = store_customers(events)
     with reach(events, spec, customers=customers).cache() as table:
         counts = step_counts(table, k).execute()
         times = conversion_times(table, k).execute().iloc[0]

@@ -24,7 +24,6 @@ from touchpath.errors import TouchpathError
 from touchpath.i18n import _
 
 if TYPE_CHECKING:
-    import ibis
 
     from touchpath.analytics.funnels import FunnelResult
 
@@ -101,7 +100,6 @@ def funnel(
         plan_funnel(
             chosen, mode=mode, window=window, exclusions=excluded, by=by, catalogue=catalogue
         )
-        customers = _customers(events) if by == "segment" else None
         result = funnel(
             events,
             chosen,
@@ -110,7 +108,6 @@ def funnel(
             exclusions=excluded,
             by=by,
             catalogue=catalogue,
-            customers=customers,
         )
     if json_out:
         emit_json(result.to_json())
@@ -118,18 +115,6 @@ def funnel(
         show_funnel(result)
     if html is not None:
         write_page([result.figure(), result.time_figure()], html, title=_("Funnel"))
-
-
-def _customers(events: ibis.Table) -> ibis.Table:
-    """The store's customers table (for segments), on the events' own engine."""
-    try:
-        return events.get_backend().table("customers")
-    except Exception as exc:  # each engine names a missing table its own way
-        raise TouchpathError(
-            _("the segment breakdown needs the customers table: {error}").format(
-                error=str(exc).splitlines()[0]
-            )
-        ) from None
 
 
 def percent(value: float) -> str:
