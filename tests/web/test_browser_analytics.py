@@ -9,59 +9,18 @@ script must stay text.
 
 from __future__ import annotations
 
-import gettext
-import os
-import runpy
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from touchpath import i18n
 from touchpath.store import crud
 from touchpath.store.db import create_engine, session_factory
 
-from .conftest import PASSWORD, metadata_url
+from .conftest import ARTIFACTS, PASSWORD, metadata_url
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).with_name("artifacts")
-RU_DIR = Path(__file__).resolve().parents[2] / "scripts" / "ru"
 HOSTILE = '<img src=x onerror="window.hacked=1">Карточка товара'
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-class _Dictionary(gettext.NullTranslations):
-    def __init__(self, messages: dict[str, str]) -> None:
-        super().__init__()
-        self.messages = messages
-
-    def gettext(self, message: str) -> str:
-        return self.messages.get(message, message)
-
-
-@pytest.fixture
-def russian_preview(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Russian from scripts/ru/ behind the compiled catalogue, until the lead merges it.
-
-    Every file there counts: the charts' own texts come from the analyses' helpers.
-    """
-    ru: dict[str, str] = {}
-    for file in sorted(RU_DIR.glob("*.py")):
-        ru.update(runpy.run_path(str(file)).get("RU", {}))
-
-    def translations(language: str) -> gettext.NullTranslations:
-        found = gettext.translation(
-            i18n.DOMAIN, i18n.LOCALE_DIR, languages=[language], fallback=True
-        )
-        if language == "ru":
-            found.add_fallback(_Dictionary(ru))
-        return found
-
-    monkeypatch.setattr(i18n, "translations", translations)
 
 
 @pytest.fixture
@@ -77,40 +36,8 @@ def hostile_name(people: Path) -> None:
 
 
 @pytest.fixture
-def server(app, russian_preview: None, hostile_name: None) -> Iterator[str]:
-    import uvicorn
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off"
-    )
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        reason = "Chromium is not installed: apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+def server(hostile_name: None, live_server: str) -> str:
+    return live_server
 
 
 def drawn(page, chart_id: str) -> None:
