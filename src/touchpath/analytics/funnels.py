@@ -571,7 +571,7 @@ def store_customers(events: ibis.Table) -> ibis.Table:
     try:
         return events.get_backend().table("customers")
     except Exception as exc:  # each engine names a missing table its own way
-        raise TouchpathError(
+        raise FunnelError(
             _("the segment breakdown needs the customers table: {error}").format(
                 error=str(exc).splitlines()[0]
             )
