@@ -14,26 +14,15 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
+from cli_support import demo_shop, run
 from touchpath.bootstrap import load_catalogue
-from touchpath.cli import app
 from touchpath.workspace import find_workspace
-
-runner = CliRunner()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("journey") / "demo"
-    code, _out, err = run("demo", str(root), "--customers", "300", "--seed", "5")
-    assert code == 0, err
-    return root / "shop"
+    return demo_shop(tmp_path_factory.mktemp("journey"), customers=300, seed=5)
 
 
 @pytest.fixture(scope="module")

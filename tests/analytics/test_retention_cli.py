@@ -10,24 +10,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
-from touchpath.cli import app
-
-runner = CliRunner()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+from cli_support import demo_shop, run
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("retention") / "demo"
-    code, _out, err = run("demo", str(root), "--customers", "400", "--seed", "5")
-    assert code == 0, err
-    return root / "shop"
+    return demo_shop(tmp_path_factory.mktemp("retention"), customers=400, seed=5)
 
 
 @pytest.fixture(scope="module")
