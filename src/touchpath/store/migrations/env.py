@@ -10,7 +10,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import touchpath.store.auth  # noqa: F401  (its tables join the same metadata)
+# Every module that declares tables joins the same metadata.
+import touchpath.store.audits  # noqa: F401
+import touchpath.store.auth  # noqa: F401
+import touchpath.store.automation  # noqa: F401
+import touchpath.store.feedback  # noqa: F401
 from touchpath.store.tables import Base
 
 config = context.config
