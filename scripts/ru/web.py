@@ -334,4 +334,7 @@ RU = {
     "unknown member {name!r}; choose from {choices}": (
         "неизвестная рабочая область группы {name!r}; выберите из: {choices}"
     ),
+    "Too many failed attempts. Try again in {minutes} min.": (
+        "Слишком много неудачных попыток. Повторите через {minutes} мин."
+    ),
 }

@@ -30,6 +30,7 @@ from touchpath.web.routes import discover, placeholders
 from touchpath.web.security import SecurityHeadersMiddleware, csrf_protect, load_secret
 from touchpath.web.site import Site, open_site
 from touchpath.web.templating import make_environment, render
+from touchpath.web.throttle import LoginThrottle
 
 STATIC = Path(__file__).with_name("static")
 SESSION_COOKIE = "touchpath_session"
@@ -76,6 +77,7 @@ def build_app(
     app.state.site = site
     app.state.pages = pages
     app.state.cache = ResultCache(cache_size)
+    app.state.login_throttle = LoginThrottle()
     app.state.templates = make_environment()
 
     app.state.routers = [auth.router, *pages.routers, placeholders.make_router(pages.placeholders)]

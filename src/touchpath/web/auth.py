@@ -20,6 +20,7 @@ from touchpath.store import auth
 from touchpath.web.deps import site_of
 from touchpath.web.security import rotate_csrf, safe_next
 from touchpath.web.templating import render
+from touchpath.web.throttle import LoginThrottle
 
 router = APIRouter()
 
@@ -57,6 +58,23 @@ def login(
     target: Annotated[str, Form(alias="next")] = "",
 ) -> Response:
     site = site_of(request)
+    throttle: LoginThrottle = request.app.state.login_throttle
+    address = request.client.host if request.client else "unknown"
+    wait = throttle.retry_after(username, address)
+    if wait is not None:
+        response = render(
+            request,
+            "login.html",
+            {
+                "next": safe_next(target, ""),
+                "error": _("Too many failed attempts. Try again in {minutes} min.").format(
+                    minutes=max(1, round(wait / 60))
+                ),
+            },
+            status_code=429,
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
     tokens: dict[str, str] = {}
     language: str | None = None
     for key, member in site.members.items():
@@ -67,12 +85,14 @@ def login(
             tokens[key] = auth.open_session(session=db, user_id=user.id)
             language = language or user.language
     if not tokens:
+        throttle.failed(username, address)
         return render(
             request,
             "login.html",
             {"next": safe_next(target, ""), "error": _("Wrong user name or password.")},
             status_code=400,
         )
+    throttle.succeeded(username, address)
     # A new session altogether: nothing from before the login carries over but the language.
     kept_language = request.session.get("lang")
     request.session.clear()
