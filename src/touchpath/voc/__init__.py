@@ -1,0 +1,1 @@
+"""Voice of the customer: feedback import, NPS / CSAT / CES KPIs, sentiment, alerts."""
