@@ -11,6 +11,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 # Every module that declares tables joins the same metadata.
+import touchpath.store.api_keys  # noqa: F401
 import touchpath.store.audits  # noqa: F401
 import touchpath.store.auth  # noqa: F401
 import touchpath.store.automation  # noqa: F401
