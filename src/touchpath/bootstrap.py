@@ -191,6 +191,9 @@ def build_demo(
             root / business, catalogue=data.catalogue, timezone="Europe/Moscow", engine=engine
         )
         write_events(ws, data.events, data.customers, source=f"demo:{business}:seed={seed + i}")
+        from touchpath.demo.audits import store_demo_audits  # audits of us and competitors
+
+        store_demo_audits(ws.metadata_url, business)
         made.append(ws)
     write_config(
         root,
