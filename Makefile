@@ -21,8 +21,10 @@ demo: $(BIN)/python
 # Install everything the tests need and run the whole suite: lint, types, tests.
 test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
-	# the browser tests drive Debian's Chromium (Playwright cannot download one here)
-	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	# the browser tests drive Debian's Chromium (Playwright cannot download one here);
+	# the report tests turn PDFs into pictures and text with poppler's pdftoppm/pdftotext
+	test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm || \
+		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils)
 	$(MAKE) lint
 	$(BIN)/pytest
 

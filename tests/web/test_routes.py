@@ -9,10 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from touchpath.catalogue.journey_map import journey_columns
 from touchpath.model import Catalogue, Chain, Stage, Touchpoint
 from touchpath.web.forms import move
 from touchpath.web.pages import PLACEHOLDERS
-from touchpath.web.routes.journey import journey_columns
 
 from .conftest import PASSWORD, catalogue_of, login, post, users_of
 

@@ -8,16 +8,17 @@ in templates, labels and messages all speak it.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
-
-from babel import numbers
-from babel.dates import format_date, format_datetime
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from touchpath.i18n import DEFAULT_LANGUAGE, get_language, normalise, reset_language, set_language
+from touchpath.formatting import (  # noqa: F401  (re-exported: the Jinja filters)
+    fmt_date,
+    fmt_datetime,
+    fmt_money,
+    fmt_number,
+    fmt_percent,
+)
+from touchpath.i18n import DEFAULT_LANGUAGE, normalise, reset_language, set_language
 
 
 def negotiate(accept_language: str | None) -> str | None:
@@ -66,52 +67,3 @@ class LanguageMiddleware:
             await self.app(scope, receive, send)
         finally:
             reset_language(token)
-
-
-# -- formatting in the current language (Jinja filters) --------------------------------------
-
-
-def fmt_number(value: Any, digits: int = 0) -> str:
-    """``1234567`` → ``1,234,567`` (en) or ``1 234 567`` (ru); None → an em dash."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return numbers.format_decimal(value, format=pattern, locale=get_language())
-
-
-def fmt_percent(value: Any, digits: int = 1) -> str:
-    """A share (0.163) as a percentage in the reader's style (16.3% / 16,3 %)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return numbers.format_percent(value, format=pattern, locale=get_language())
-
-
-def fmt_money(value: Any, currency: str) -> str:
-    """Money with its currency sign, in whole units: ``393 230 ₽``."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    if not currency:
-        return fmt_number(value)
-    return numbers.format_currency(
-        value, currency, format="#,##0\xa0¤", locale=get_language(), currency_digits=False
-    )
-
-
-def fmt_date(value: date | datetime | None, timezone: str | None = None) -> str:
-    """A day, e.g. ``Jan 1, 2025`` / ``1 янв. 2025 г.``; a datetime is shown in ``timezone``."""
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        if timezone and value.tzinfo is not None:
-            value = value.astimezone(ZoneInfo(timezone))
-        value = value.date()
-    return format_date(value, format="medium", locale=get_language())
-
-
-def fmt_datetime(value: datetime | None, timezone: str | None = None) -> str:
-    if value is None:
-        return "—"
-    if timezone and value.tzinfo is not None:
-        value = value.astimezone(ZoneInfo(timezone))
-    return format_datetime(value, format="short", locale=get_language())
