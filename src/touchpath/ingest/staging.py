@@ -1,0 +1,239 @@
+"""The collector's staging area: a durable, append-only log of accepted items.
+
+Why it exists: DuckDB lets one process write the events file and blocks every other
+process meanwhile (NOTES.md), so an HTTP request cannot wait for the events store. The
+collector appends accepted items here instead and answers only after the append is on
+disk; a merger moves them into the events store in batches, through the import pipeline.
+
+Why SQLite, and how:
+
+* WAL mode with ``synchronous=FULL``: a commit returns only after the write-ahead log is
+  fsync'd, so an acknowledged batch survives a killed process or a power cut.
+* ``item_id`` is unique per kind, so a resent batch adds nothing (``INSERT OR IGNORE``);
+  the ids stay after merging, so a resend long after is still recognised here (and the
+  import pipeline would drop it anyway: events are deduplicated by ``event_id``).
+* ``seq`` only grows, and SQLite has one writer at a time, so rows appear in ``seq``
+  order; the merger keeps a watermark per kind (``merged``) and never rereads a row. A
+  crash between the import and the watermark update re-imports a batch: harmless, for
+  the import skips ids already stored.
+* Group commit: one writer thread takes every batch waiting in its queue and commits
+  them in one transaction (one fsync for many requests), which is what makes tens of
+  thousands of events per second possible on one disk.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+STAGING_DIR = ".collector"
+STAGING_FILE = "staging.sqlite"
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS staged (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        line TEXT NOT NULL,
+        received_at REAL NOT NULL,
+        UNIQUE (kind, item_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS merged (
+        kind TEXT PRIMARY KEY,
+        upto INTEGER NOT NULL
+    )""",
+)
+
+Item = tuple[str, str]
+"""``(item_id, line)``: the id that makes a resend harmless, and the item as a JSON line."""
+
+
+def staging_path(root: Path) -> Path:
+    """Where a workspace's staging database lives."""
+    return root / STAGING_DIR / STAGING_FILE
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in WAL mode with fsync on every commit; creates the file if needed."""
+    new = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute("PRAGMA busy_timeout=30000")
+    for statement in _SCHEMA:
+        con.execute(statement)
+    if new:
+        _fsync_dir(path.parent)
+    return con
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a new file's directory entry durable too."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def append(con: sqlite3.Connection, kind: str, items: Sequence[Item]) -> int:
+    """Store ``items`` durably in one transaction; returns how many were new."""
+    now = time.time()
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        cur = con.executemany(
+            "INSERT OR IGNORE INTO staged (kind, item_id, line, received_at) VALUES (?, ?, ?, ?)",
+            [(kind, item_id, line, now) for item_id, line in items],
+        )
+        new = cur.rowcount
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return int(new)
+
+
+def pending(con: sqlite3.Connection, kind: str, limit: int) -> list[tuple[int, str]]:
+    """Up to ``limit`` staged ``(seq, line)`` of ``kind`` not merged yet, in arrival order."""
+    rows = con.execute(
+        "SELECT seq, line FROM staged WHERE kind = ? AND seq > "
+        "coalesce((SELECT upto FROM merged WHERE kind = ?), 0) ORDER BY seq LIMIT ?",
+        (kind, kind, limit),
+    ).fetchall()
+    return [(int(seq), str(line)) for seq, line in rows]
+
+
+def mark_merged(con: sqlite3.Connection, kind: str, upto: int) -> None:
+    """Move the watermark of ``kind`` forward to ``upto`` (never back)."""
+    con.execute(
+        "INSERT INTO merged (kind, upto) VALUES (?, ?) "
+        "ON CONFLICT (kind) DO UPDATE SET upto = max(upto, excluded.upto)",
+        (kind, upto),
+    )
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What the staging area holds: staged items and those still to merge, per kind."""
+
+    staged: dict[str, int]
+    waiting: dict[str, int]
+
+    def to_json(self) -> dict[str, dict[str, int]]:
+        return {"staged": self.staged, "waiting": self.waiting}
+
+
+def backlog(con: sqlite3.Connection) -> Backlog:
+    rows = con.execute(
+        "SELECT s.kind, count(*), count(*) FILTER (WHERE s.seq > coalesce(m.upto, 0)) "
+        "FROM staged s LEFT JOIN merged m ON m.kind = s.kind GROUP BY s.kind"
+    ).fetchall()
+    return Backlog(
+        staged={str(k): int(n) for k, n, _w in rows},
+        waiting={str(k): int(w) for k, _n, w in rows},
+    )
+
+
+class _Job:
+    __slots__ = ("future", "items", "kind")
+
+    def __init__(self, kind: str, items: Sequence[Item]) -> None:
+        self.kind = kind
+        self.items = items
+        self.future: Future[int] = Future()
+
+
+class GroupWriter:
+    """One thread appending every waiting batch in one transaction (one fsync for all).
+
+    ``submit`` returns a future that resolves to the number of new items once they are
+    on disk, or to the error that kept them off it.
+    """
+
+    def __init__(self, path: Path, *, max_items: int = 50_000) -> None:
+        self.path = path
+        self.max_items = max_items
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="touchpath-staging", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+
+    def submit(self, kind: str, items: Sequence[Item]) -> Future[int]:
+        job = _Job(kind, items)
+        if not self._thread.is_alive():
+            job.future.set_exception(RuntimeError("the staging writer has stopped"))
+        else:
+            self._queue.put(job)
+        return job.future
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        try:
+            con = connect(self.path)
+        except BaseException as exc:  # reported to the constructor
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        try:
+            while True:
+                job = self._queue.get()
+                if job is None:
+                    return
+                jobs = [job]
+                count = len(job.items)
+                stop = False
+                while count < self.max_items:
+                    try:
+                        more = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        stop = True
+                        break
+                    jobs.append(more)
+                    count += len(more.items)
+                self._commit(con, jobs)
+                if stop:
+                    return
+        finally:
+            con.close()
+
+    @staticmethod
+    def _commit(con: sqlite3.Connection, jobs: list[_Job]) -> None:
+        now = time.time()
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            counts = []
+            for job in jobs:
+                cur = con.executemany(
+                    "INSERT OR IGNORE INTO staged (kind, item_id, line, received_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(job.kind, item_id, line, now) for item_id, line in job.items],
+                )
+                counts.append(int(cur.rowcount))
+            con.execute("COMMIT")
+        except BaseException as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            for job in jobs:
+                job.future.set_exception(exc)
+            return
+        for job, new in zip(jobs, counts, strict=True):
+            job.future.set_result(new)
