@@ -24,6 +24,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -33,8 +34,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from touchpath.store.tables import NAME, SLUG, WORD, Base
 
@@ -157,3 +160,66 @@ class AlertRow(Base):
     message: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(WORD))
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# -- reading ------------------------------------------------------------------------------
+
+FEEDBACK_COLUMNS: tuple[str, ...] = (
+    "feedback_id",
+    "customer_id",
+    "ts",
+    "touchpoint",
+    "stage",
+    "channel",
+    "kind",
+    "score",
+    "text",
+    "language",
+    "reaction",
+    "reaction_source",
+)
+
+
+def load_feedback(
+    *, session: Session, since: datetime | None = None, text: bool = False
+) -> pd.DataFrame:
+    """The stored feedback as a DataFrame (times in UTC); ``text`` also loads the texts."""
+    wanted = [c for c in FEEDBACK_COLUMNS if text or c != "text"]
+    query = select(*(getattr(FeedbackRow, c) for c in wanted)).order_by(FeedbackRow.id)
+    if since is not None:
+        query = query.where(FeedbackRow.ts >= since)
+    rows = session.execute(query).all()
+    frame = pd.DataFrame(rows, columns=wanted)
+    frame["ts"] = pd.to_datetime(frame["ts"], utc=True)
+    frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype(float)
+    return frame
+
+
+def load_invitations(*, session: Session) -> pd.DataFrame:
+    """Sent survey invitations (the response rate's denominator) as a DataFrame."""
+    cols = ("invitation_id", "ts", "touchpoint", "stage", "channel", "kind")
+    rows = session.execute(select(*(getattr(InvitationRow, c) for c in cols))).all()
+    frame = pd.DataFrame(rows, columns=list(cols))
+    frame["ts"] = pd.to_datetime(frame["ts"], utc=True)
+    return frame
+
+
+def list_imports(*, session: Session, limit: int = 50) -> list[FeedbackImportRow]:
+    """The newest feedback imports first."""
+    query = select(FeedbackImportRow).order_by(FeedbackImportRow.id.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+def list_quarantine(
+    *, session: Session, import_id: int | None = None, limit: int = 100
+) -> list[FeedbackQuarantineRow]:
+    """Quarantined rows, of one import or of all, in file order."""
+    query = select(FeedbackQuarantineRow)
+    if import_id is not None:
+        query = query.where(FeedbackQuarantineRow.import_id == import_id)
+    query = query.order_by(FeedbackQuarantineRow.import_id, FeedbackQuarantineRow.line)
+    return list(session.scalars(query.limit(limit)))
+
+
+def feedback_count(*, session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(FeedbackRow)) or 0)

@@ -1,0 +1,181 @@
+"""``touchpath feedback``: import survey answers and reviews, list imports and quarantine.
+
+Concepts, the mapping and the JSON documents: docs/voc.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from touchpath.commands.shell import JsonOpt, emit_json, err, open_workspace, out, user_errors
+from touchpath.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+feedback_app = typer.Typer(
+    name="feedback",
+    help=_("Customer feedback: survey answers (NPS, CSAT, CES, stars) and reviews."),
+    no_args_is_help=True,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(feedback_app)
+
+
+@contextmanager
+def metadata_session(ctx: typer.Context) -> Iterator[Session]:
+    """A session on the workspace's metadata DB, migrated to the latest schema first."""
+    from touchpath.store import migrate
+    from touchpath.store.db import create_engine, session_factory
+
+    ws = open_workspace(ctx)
+    migrate.upgrade(ws.metadata_url)
+    engine = create_engine(ws.metadata_url)
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@feedback_app.command("import")
+@user_errors
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=_("CSV or JSON Lines file of answers."))],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(help=_("Column mapping of a survey export (YAML), see docs/voc.md.")),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option(help=_("Exit with code 1 when any row is quarantined."))
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import feedback; bad rows go to quarantine, re-imports add nothing."""
+    from touchpath.store import crud
+    from touchpath.voc.importer import import_feedback
+    from touchpath.voc.mapping import load_mapping
+    from touchpath.voc.records import known_from_catalogue
+
+    rules = load_mapping(mapping) if mapping is not None else None
+    with metadata_session(ctx) as session:
+        known = known_from_catalogue(crud.load_catalogue(session=session))
+        report = import_feedback(file, session=session, mapping=rules, known=known)
+    if json_out:
+        emit_json(report.to_json())
+    else:
+        out.print(
+            _(
+                "{file}: {read:,} rows read, {imported:,} imported, {dup:,} duplicates, "
+                "{quarantined:,} quarantined"
+            ).format(
+                file=escape(str(file)),
+                read=report.rows_read,
+                imported=report.rows_inserted,
+                dup=report.rows_duplicate,
+                quarantined=report.rows_quarantined,
+            )
+        )
+        for q in report.sample:
+            err.print(escape(f"{file}:{q.line}: {q.field or _('row')}: {q.reason}"))
+        if report.rows_quarantined:
+            out.print(_("See them with: touchpath feedback quarantine"))
+    if strict and report.rows_quarantined:
+        raise typer.Exit(1)
+
+
+@feedback_app.command("list")
+@user_errors
+def list_(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """The feedback imports, newest first, with their counts."""
+    from touchpath.store.feedback import feedback_count, list_imports
+
+    with metadata_session(ctx) as session:
+        total = feedback_count(session=session)
+        rows = [
+            {
+                "import_id": r.id,
+                "file": r.file,
+                "format": r.format,
+                "status": r.status,
+                "rows_read": r.rows_read,
+                "rows_inserted": r.rows_inserted,
+                "rows_duplicate": r.rows_duplicate,
+                "rows_quarantined": r.rows_quarantined,
+                "started_at": r.started_at.isoformat(),
+            }
+            for r in list_imports(session=session)
+        ]
+    if json_out:
+        emit_json({"feedback": total, "imports": rows})
+        return
+    grid = Table(title=_("Feedback stored: {n:,}").format(n=total), title_justify="left")
+    for col in (
+        _("import"),
+        _("file"),
+        _("read"),
+        _("imported"),
+        _("duplicates"),
+        _("quarantined"),
+    ):
+        grid.add_column(col)
+    for r in rows:
+        grid.add_row(
+            str(r["import_id"]),
+            escape(str(r["file"])),
+            f"{r['rows_read']:,}",
+            f"{r['rows_inserted']:,}",
+            f"{r['rows_duplicate']:,}",
+            f"{r['rows_quarantined']:,}",
+        )
+    out.print(grid)
+
+
+@feedback_app.command("quarantine")
+@user_errors
+def quarantine(
+    ctx: typer.Context,
+    import_id: Annotated[int | None, typer.Option("--import", help=_("Only this import."))] = None,
+    limit: Annotated[int, typer.Option(min=1, help=_("Rows to show."))] = 50,
+    json_out: JsonOpt = False,
+) -> None:
+    """Rows that feedback imports set aside, with file, line, field and reason."""
+    from touchpath.store.feedback import list_quarantine
+
+    with metadata_session(ctx) as session:
+        rows = [
+            {
+                "import_id": q.import_id,
+                "file": q.file,
+                "line": q.line,
+                "field": q.field,
+                "reason": q.reason,
+                "raw": q.raw,
+            }
+            for q in list_quarantine(session=session, import_id=import_id, limit=limit)
+        ]
+    if json_out:
+        emit_json({"rows": rows})
+        return
+    grid = Table(title=_("Quarantined feedback rows"), title_justify="left")
+    for col in (_("import"), _("file"), _("line"), _("field"), _("reason")):
+        grid.add_column(col)
+    for r in rows:
+        grid.add_row(
+            str(r["import_id"]),
+            escape(str(r["file"])),
+            str(r["line"]),
+            escape(str(r["field"] or "")),
+            escape(str(r["reason"])),
+        )
+    out.print(grid)

@@ -1,0 +1,371 @@
+"""NPS, CSAT and CES with their intervals, per touchpoint / stage / channel and period.
+
+Pure functions from a feedback table (pandas, one row per answer) to KPI tables. Every
+formula, with its source, is in docs/voc.md; in short (``z`` = 1.96 for 95 %):
+
+* **NPS** = 100·(P − D)/n. Each answer is +1 (promoter, 9–10), 0 (passive) or −1 (detractor,
+  0–6); the variance of that mean is ``(p_P + p_D − (p_P − p_D)²)/n``, so the interval is
+  NPS ± z·100·√that (the multinomial "Wald" interval).
+* **CSAT** = 100·(answers of 4–5)/n with the Wilson score interval.
+* **CES** = mean score (1–7) with the Student t interval.
+* **Response rate** = rated answers / invitations, where invitations are known.
+* **Change between two periods**: z-test on the NPS difference (variances add); the pooled
+  two-proportion z-test for CSAT; Welch's t-test for CES.
+
+>>> import pandas as pd
+>>> s = nps_stats(pd.Series([10, 9, 8, 3]))
+>>> s.nps, round(s.low, 1), round(s.high, 1)
+(25.0, -56.3, 100.0)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from touchpath.errors import TouchpathError
+from touchpath.i18n import _
+
+__all__ = [
+    "BY",
+    "PERIODS",
+    "CesStats",
+    "CsatStats",
+    "NpsStats",
+    "ces_stats",
+    "compare_periods",
+    "csat_stats",
+    "kpi_table",
+    "nps_stats",
+    "period_labels",
+    "reaction_table",
+]
+
+Z95 = float(stats.norm.ppf(0.975))
+BY: tuple[str, ...] = ("touchpoint", "stage", "channel", "all")
+PERIODS: tuple[str, ...] = ("month", "week", "quarter")
+Period = Literal["month", "week", "quarter"]
+
+
+class KpiError(TouchpathError):
+    """A KPI request that cannot be answered (an unknown grouping or period)."""
+
+
+@dataclass(frozen=True)
+class NpsStats:
+    n: int
+    promoters: int
+    passives: int
+    detractors: int
+    nps: float
+    se: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class CsatStats:
+    n: int
+    satisfied: int
+    csat: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class CesStats:
+    n: int
+    mean: float
+    sd: float
+    low: float
+    high: float
+
+
+NAN = float("nan")
+
+
+def nps_stats(scores: pd.Series, *, z: float = Z95) -> NpsStats:
+    """NPS (−100…100) of 0–10 answers, with its standard error and interval."""
+    s = scores.dropna()
+    n = int(s.size)
+    if n == 0:
+        return NpsStats(0, 0, 0, 0, NAN, NAN, NAN, NAN)
+    promoters = int((s >= 9).sum())
+    detractors = int((s <= 6).sum())
+    p, d = promoters / n, detractors / n
+    nps = 100 * (p - d)
+    se = 100 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n)
+    return NpsStats(
+        n,
+        promoters,
+        n - promoters - detractors,
+        detractors,
+        nps,
+        se,
+        max(-100.0, nps - z * se),
+        min(100.0, nps + z * se),
+    )
+
+
+def csat_stats(scores: pd.Series, *, z: float = Z95) -> CsatStats:
+    """CSAT (% of 4–5 on a 1–5 scale) with the Wilson score interval."""
+    s = scores.dropna()
+    n = int(s.size)
+    if n == 0:
+        return CsatStats(0, 0, NAN, NAN, NAN)
+    k = int((s >= 4).sum())
+    low, high = wilson(k, n, z=z)
+    return CsatStats(n, k, 100 * k / n, 100 * low, 100 * high)
+
+
+def wilson(k: int, n: int, *, z: float = Z95) -> tuple[float, float]:
+    """Wilson (1927) score interval of a proportion k/n."""
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def ces_stats(scores: pd.Series, *, level: float = 0.95) -> CesStats:
+    """Mean CES (1–7) with the Student t interval (no interval for one answer)."""
+    s = scores.dropna().astype(float)
+    n = int(s.size)
+    if n == 0:
+        return CesStats(0, NAN, NAN, NAN, NAN)
+    mean = float(s.mean())
+    if n == 1:
+        return CesStats(1, mean, NAN, NAN, NAN)
+    sd = float(s.std(ddof=1))
+    half = float(stats.t.ppf((1 + level) / 2, n - 1)) * sd / math.sqrt(n)
+    return CesStats(n, mean, sd, mean - half, mean + half)
+
+
+def period_labels(ts: pd.Series, period: str) -> pd.Series:
+    """``2025-03`` (month), ``2025Q1`` (quarter) or the Monday of the ISO week (week)."""
+    if period not in PERIODS:
+        raise KpiError(_("unknown period {p!r} (month, week, quarter)").format(p=period))
+    utc = pd.to_datetime(ts, utc=True).dt.tz_convert(None)
+    if period == "month":
+        return utc.dt.strftime("%Y-%m")
+    if period == "quarter":
+        return utc.dt.year.astype(str) + "Q" + utc.dt.quarter.astype(str)
+    monday = utc.dt.normalize() - pd.to_timedelta(utc.dt.day_of_week, unit="D")
+    return monday.dt.strftime("%Y-%m-%d")
+
+
+def _groups(frame: pd.DataFrame, by: str) -> pd.Series:
+    if by not in BY:
+        raise KpiError(_("unknown grouping {by!r} (touchpoint, stage, channel, all)").format(by=by))
+    if by == "all":
+        return pd.Series("all", index=frame.index, dtype=object)
+    return frame[by].astype(object).where(frame[by].notna(), None)
+
+
+def _keys(frame: pd.DataFrame, by: str, period: str | None) -> list[pd.Series]:
+    keys = [_groups(frame, by).rename("group")]
+    if period is not None:
+        keys.append(period_labels(frame["ts"], period).rename("period"))
+    return keys
+
+
+def kpi_table(
+    feedback: pd.DataFrame,
+    *,
+    by: str = "touchpoint",
+    period: str | None = None,
+    invitations: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per group (and period): NPS, CSAT, CES with intervals, reactions, response rate.
+
+    ``feedback`` has the ``feedback`` table's columns (ts, touchpoint, stage, channel, kind,
+    score, reaction); ``invitations`` the ``feedback_invitations`` ones.
+    """
+    columns = [
+        "group",
+        "period",
+        "responses",
+        "nps_n",
+        "nps",
+        "nps_low",
+        "nps_high",
+        "csat_n",
+        "csat",
+        "csat_low",
+        "csat_high",
+        "ces_n",
+        "ces",
+        "ces_low",
+        "ces_high",
+        "stars_n",
+        "stars",
+        "reactions",
+        "positive",
+        "negative",
+        "neutral",
+        "invitations",
+        "response_rate",
+    ]
+    if feedback.empty:
+        return pd.DataFrame(columns=columns)
+    keys = _keys(feedback, by, period)
+    frame = feedback.assign(group=keys[0], period=keys[1] if period else None)
+    invited: dict[tuple[object, object], int] = {}
+    if invitations is not None and not invitations.empty:
+        ik = _keys(invitations, by, period)
+        grouped = (
+            pd.DataFrame({"g": ik[0], "p": ik[1] if period else None})
+            .groupby(["g", "p"], dropna=False)
+            .size()
+        )
+        invited = {
+            (None if _missing(g) else g, None if _missing(p) else p): int(v)
+            for (g, p), v in grouped.items()
+        }
+    rows = []
+    for (group, label), part in frame.groupby(["group", "period"], dropna=False, sort=True):
+        group = None if _missing(group) else group
+        label = None if _missing(label) else label
+        by_kind = {k: part.loc[part["kind"] == k, "score"] for k in ("nps", "csat", "ces", "stars")}
+        n_nps, c, e = (
+            nps_stats(by_kind["nps"]),
+            csat_stats(by_kind["csat"]),
+            ces_stats(by_kind["ces"]),
+        )
+        reactions = part["reaction"].dropna()
+        rated = int(sum(v.size for v in by_kind.values()))
+        n_inv = invited.get((group, label))
+        rows.append(
+            {
+                "group": group,
+                "period": label,
+                "responses": int(part.shape[0]),
+                "nps_n": n_nps.n,
+                "nps": n_nps.nps,
+                "nps_low": n_nps.low,
+                "nps_high": n_nps.high,
+                "csat_n": c.n,
+                "csat": c.csat,
+                "csat_low": c.low,
+                "csat_high": c.high,
+                "ces_n": e.n,
+                "ces": e.mean,
+                "ces_low": e.low,
+                "ces_high": e.high,
+                "stars_n": int(by_kind["stars"].size),
+                "stars": float(by_kind["stars"].mean()) if by_kind["stars"].size else NAN,
+                "reactions": int(reactions.size),
+                **{
+                    r: float((reactions == r).mean()) if reactions.size else NAN
+                    for r in ("positive", "negative", "neutral")
+                },
+                "invitations": n_inv,
+                "response_rate": rated / n_inv if n_inv else NAN,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def reaction_table(feedback: pd.DataFrame, *, by: str = "touchpoint") -> pd.DataFrame:
+    """Shares of positive / negative / neutral reactions per group, and their count n."""
+    part = feedback.loc[feedback["reaction"].notna()]
+    columns = [by if by != "all" else "group", "positive", "negative", "neutral", "n"]
+    if part.empty:
+        return pd.DataFrame(columns=columns)
+    groups = _groups(part, by)
+    counts = pd.crosstab(groups, part["reaction"]).reindex(
+        columns=["positive", "negative", "neutral"], fill_value=0
+    )
+    n = counts.sum(axis=1)
+    shares = counts.div(n, axis=0)
+    out = shares.assign(n=n).reset_index()
+    out.columns = columns
+    return out.sort_values(columns[0], key=lambda s: s.astype(str)).reset_index(drop=True)
+
+
+def compare_periods(
+    feedback: pd.DataFrame, *, by: str = "touchpoint", period: str = "month", alpha: float = 0.05
+) -> pd.DataFrame:
+    """The change of NPS, CSAT and CES between the last two periods of each group.
+
+    Columns: group, metric, previous_period, period, previous, value, change, statistic,
+    p_value, significant (p < alpha), n_previous, n.
+    """
+    columns = [
+        "group",
+        "metric",
+        "previous_period",
+        "period",
+        "previous",
+        "value",
+        "change",
+        "statistic",
+        "p_value",
+        "significant",
+        "n_previous",
+        "n",
+    ]
+    if feedback.empty:
+        return pd.DataFrame(columns=columns)
+    keys = _keys(feedback, by, period)
+    frame = feedback.assign(group=keys[0], period=keys[1])
+    rows = []
+    for metric in ("nps", "csat", "ces"):
+        part = frame.loc[(frame["kind"] == metric) & frame["score"].notna()]
+        for group, gpart in part.groupby("group", dropna=False, sort=True):
+            labels = sorted(gpart["period"].unique())
+            if len(labels) < 2:
+                continue
+            before = gpart.loc[gpart["period"] == labels[-2], "score"]
+            after = gpart.loc[gpart["period"] == labels[-1], "score"]
+            prev, value, stat, p = _test(metric, before, after)
+            rows.append(
+                {
+                    "group": None if _missing(group) else group,
+                    "metric": metric,
+                    "previous_period": labels[-2],
+                    "period": labels[-1],
+                    "previous": prev,
+                    "value": value,
+                    "change": value - prev,
+                    "statistic": stat,
+                    "p_value": p,
+                    "significant": bool(p < alpha) if not math.isnan(p) else False,
+                    "n_previous": int(before.size),
+                    "n": int(after.size),
+                }
+            )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _test(metric: str, before: pd.Series, after: pd.Series) -> tuple[float, float, float, float]:
+    """(previous, value, statistic, two-sided p) for one metric's change."""
+    if metric == "nps":
+        a, b = nps_stats(before), nps_stats(after)
+        se = math.hypot(a.se, b.se)
+        z = (b.nps - a.nps) / se if se > 0 else NAN
+        return a.nps, b.nps, z, _two_sided(z)
+    if metric == "csat":
+        ca, cb = csat_stats(before), csat_stats(after)
+        pooled = (ca.satisfied + cb.satisfied) / (ca.n + cb.n)
+        se = math.sqrt(pooled * (1 - pooled) * (1 / ca.n + 1 / cb.n))
+        z = (cb.csat - ca.csat) / 100 / se if se > 0 else NAN
+        return ca.csat, cb.csat, z, _two_sided(z)
+    ea, eb = ces_stats(before), ces_stats(after)
+    if ea.n < 2 or eb.n < 2:
+        return ea.mean, eb.mean, NAN, NAN
+    t, p = stats.ttest_ind(after.astype(float), before.astype(float), equal_var=False)
+    return ea.mean, eb.mean, float(t), float(p) if np.isfinite(p) else NAN
+
+
+def _two_sided(z: float) -> float:
+    return NAN if math.isnan(z) else float(2 * stats.norm.sf(abs(z)))
