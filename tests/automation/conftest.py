@@ -1,0 +1,102 @@
+"""Real servers on loopback for the automation tests, and both metadata databases.
+
+* ``receiver``: an HTTP server in a thread playing the SMS gateway and the webhook
+  receiver. It dedupes by the ``Idempotency-Key`` header like a careful receiver would,
+  and can be told to fail: ``/fail`` always 503, ``/flaky/<n>`` 503 for the first n tries
+  of each key, ``/slow`` answers after the client's timeout, ``/reject`` 400,
+  ``/hold/<s>`` records the request, then waits s seconds before answering.
+* ``smtp``: an aiosmtpd server that keeps every message it receives.
+* ``db_url``: a SQLite file or a fresh PostgreSQL schema (as in tests/store/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from automation.servers import Mailbox, Receiver, _free_port, _handler
+from touchpath.store import migrate
+from touchpath.store.db import create_engine
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(Receiver(url="")))
+    rec = Receiver(url=f"http://127.0.0.1:{server.server_address[1]}")
+    server.RequestHandlerClass = _handler(rec)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield rec
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def smtp() -> Iterator[Mailbox]:
+    box = Mailbox("127.0.0.1", _free_port())
+    controller = Controller(box, hostname=box.host, port=box.port)
+    controller.start()
+    yield box
+    controller.stop()
+
+
+def _pg_admin() -> sa.Engine:
+    url = os.environ.get("TOUCHPATH_TEST_PG_URL", DEFAULT_PG_URL)
+    engine = create_engine(url, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as con:
+            con.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        reason = f"PostgreSQL at {url} is unreachable: {str(exc).splitlines()[0]}"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[sa.Engine]:
+    engine = _pg_admin()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated database: a SQLite file or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'metadata.db'}"
+        migrate.upgrade(url)
+        yield url
+        return
+    admin: sa.Engine = request.getfixturevalue("pg_admin")
+    schema = f"tp_auto_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as con:
+        con.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = admin.url.update_query_dict({"options": f"-csearch_path={schema}"})
+    text = url.render_as_string(hide_password=False)
+    try:
+        migrate.upgrade(text)
+        yield text
+    finally:
+        with admin.begin() as con:
+            con.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[sa.Engine]:
+    eng = create_engine(db_url)
+    yield eng
+    eng.dispose()
