@@ -87,8 +87,11 @@ def parse_batch(body: bytes) -> CollectBatch:
         errors = exc.errors(include_url=False, include_context=False)
         for error in errors:
             error["loc"] = ("body", *error["loc"])
-            if isinstance(error.get("input"), (dict, list, str)) and len(str(error["input"])) > 200:
-                error["input"] = str(error["input"])[:200]
+            given = error.get("input")
+            if isinstance(given, bytes):  # the whole body when it is not JSON at all
+                error.pop("input")
+            elif isinstance(given, dict | list | str) and len(str(given)) > 200:
+                error["input"] = str(given)[:200]
         raise RequestValidationError(errors) from None
 
 
