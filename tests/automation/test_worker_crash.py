@@ -16,7 +16,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 

@@ -101,6 +101,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _present(record: dict[str, Any]) -> dict[str, Any]:
+    """Only the fields with a value: a template using an absent one fails loudly instead of
+    printing "None" (``{{ customer.name | default("") }}`` makes it optional)."""
+    return {k: v for k, v in record.items() if v is not None}
+
+
 @dataclass(frozen=True)
 class Context:
     """What firings need besides the rule: the catalogue's touchpoints, and the clock."""
@@ -119,11 +125,11 @@ class Context:
         return cls(tps, owners, now or datetime.now(UTC), settings.max_attempts)
 
     def event_data(self, row: dict[str, Any]) -> dict[str, Any]:
-        event = {c: _plain(_json(row.get(c))) for c in EVENT_FIELDS}
+        event = _present({c: _plain(_json(row.get(c))) for c in EVENT_FIELDS})
         customer = {"id": row.get("customer_id")}
         customer |= {c: _plain(_json(row.get(f"customer_{c}"))) for c in CUSTOMER_FIELDS}
         touchpoint = self.touchpoints.get(str(row.get("touchpoint")), {})
-        return {"event": event, "customer": customer, "touchpoint": touchpoint}
+        return {"event": event, "customer": _present(customer), "touchpoint": _present(touchpoint)}
 
 
 def _fire(session: Session, stored: StoredRule, firing: Firing, ctx: Context) -> FireResult:
@@ -311,11 +317,11 @@ def poll_feedback_and_alerts(
                     "message",
                     "status",
                 )
-            record = {f: _plain(getattr(row, f)) for f in fields}
+            record = _present({f: _plain(getattr(row, f)) for f in fields})
             data: dict[str, Any] = {part: record}
-            data["touchpoint"] = ctx.touchpoints.get(str(row.touchpoint), {})
-            customer_id = record.get("customer_id")
-            data["customer"] = {"id": customer_id, "language": record.get("language")}
+            data["touchpoint"] = _present(ctx.touchpoints.get(str(row.touchpoint), {}))
+            customer = {"id": record.get("customer_id"), "language": record.get("language")}
+            data["customer"] = _present(customer)
             subject = f"{part[:2]}:{row.id}"
             result.add(_fire(session, stored, Firing(subject, data), ctx))
         new_mark = rows[-1].id if rows else mark
