@@ -26,7 +26,8 @@ def fake_classify(
     texts: Sequence[str], languages: Sequence[str | None]
 ) -> list[tuple[str, str | None]]:
     return [
-        ("negative" if "bad" in t else "neutral", lang or "en") for t, lang in zip(texts, languages)
+        ("negative" if "bad" in t else "neutral", lang or "en")
+        for t, lang in zip(texts, languages, strict=True)
     ]
 
 

@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
     )(kpi)
 
 
-def _interval(value: float, low: float, high: float, digits: int = 0) -> str:
+def _interval(value: Any, low: Any, high: Any, digits: int = 0) -> str:
     if value is None or math.isnan(value):
         return "—"
     if low is None or math.isnan(low):
@@ -42,7 +42,7 @@ def _interval(value: float, low: float, high: float, digits: int = 0) -> str:
     return f"{value:.{digits}f} [{low:.{digits}f}; {high:.{digits}f}]"
 
 
-def _share(value: float) -> str:
+def _share(value: Any) -> str:
     return "—" if value is None or math.isnan(value) else f"{100 * value:.0f}%"
 
 
@@ -99,20 +99,20 @@ def show(
         out.print(_("No feedback stored yet: import some with `touchpath feedback import FILE`."))
         return
     rows: list[dict[str, Any]] = []
-    for r in table.itertuples(index=False):
-        row: dict[str, Any] = {_(by): r.group if r.group is not None else "—"}
+    for r in table.to_dict("records"):
+        row: dict[str, Any] = {_(by): r["group"] if r["group"] is not None else "—"}
         if period is not None:
-            row[_("period")] = r.period
+            row[_("period")] = r["period"]
         row.update(
             {
-                _("answers"): int(r.responses),
-                "NPS [95%]": _interval(r.nps, r.nps_low, r.nps_high),
-                "CSAT % [95%]": _interval(r.csat, r.csat_low, r.csat_high),
-                "CES [95%]": _interval(r.ces, r.ces_low, r.ces_high, 2),
-                _("positive"): _share(r.positive),
-                _("negative"): _share(r.negative),
-                _("neutral"): _share(r.neutral),
-                _("response rate"): _share(r.response_rate),
+                _("answers"): int(r["responses"]),
+                "NPS [95%]": _interval(r["nps"], r["nps_low"], r["nps_high"]),
+                "CSAT % [95%]": _interval(r["csat"], r["csat_low"], r["csat_high"]),
+                "CES [95%]": _interval(r["ces"], r["ces_low"], r["ces_high"], 2),
+                _("positive"): _share(r["positive"]),
+                _("negative"): _share(r["negative"]),
+                _("neutral"): _share(r["neutral"]),
+                _("response rate"): _share(r["response_rate"]),
             }
         )
         rows.append(row)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -223,10 +223,9 @@ def kpi_table(
             .groupby(["g", "p"], dropna=False)
             .size()
         )
-        invited = {
-            (None if _missing(g) else g, None if _missing(p) else p): int(v)
-            for (g, p), v in grouped.items()
-        }
+        for key, v in grouped.items():
+            g, p = cast(tuple[object, object], key)
+            invited[(None if _missing(g) else g, None if _missing(p) else p)] = int(v)
     rows = []
     for (group, label), part in frame.groupby(["group", "period"], dropna=False, sort=True):
         group = None if _missing(group) else group
