@@ -91,7 +91,7 @@ def missing_touchpoints(
             if r["subject"] != OURS and not pd.isna(r["score"]):
                 scores[(str(r["touchpoint"]), str(r["subject"]))] = float(r["score"])
         for r in result.parameters.to_dict("records"):
-            if r["subject"] != OURS and r["evidence"]:
+            if r["subject"] != OURS and isinstance(r["evidence"], str) and r["evidence"]:
                 notes.setdefault(str(r["touchpoint"]), []).append(
                     f"{r['subject']}: {r['evidence']}"
                 )

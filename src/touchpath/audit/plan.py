@@ -51,6 +51,7 @@ from touchpath.audit.model import OURS
 from touchpath.audit.scoring import ScoreResult
 from touchpath.catalogue.checklists import Checklists
 from touchpath.i18n import _
+from touchpath.labels import label
 from touchpath.model import Catalogue, Role, Status
 
 
@@ -257,7 +258,9 @@ def build_plan(
                 factors=factors,
                 reason=" ".join(s for s in sentence if s),
                 weakest=weakest,
-                evidence=[str(w["evidence"]) for w in weakest if w.get("evidence")],
+                evidence=[
+                    str(w["evidence"]) for w in weakest if isinstance(w.get("evidence"), str)
+                ],
             )
         )
     items.extend(_add_items(result, catalogue, cfg, names))
@@ -299,7 +302,7 @@ def _add_items(
             sentence.append(_("Best competitor audit score {score}.").format(score=_pct(best)))
         if in_audience:
             sentence.append(
-                _("Our audience uses the {channel} channel.").format(channel=tp.channel.value)
+                _("Our audience uses the {channel} channel.").format(channel=label(tp.channel))
             )
         items.append(
             PlanItem(
@@ -372,7 +375,7 @@ def _weakest(
                 "value": value,
                 "norm": float(r["norm"]),
                 "shown": shown,
-                "evidence": r["evidence"],
+                "evidence": r["evidence"] if isinstance(r["evidence"], str) else None,
             }
         )
     return out
