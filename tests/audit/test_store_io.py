@@ -215,3 +215,26 @@ def test_migration_creates_exactly_the_audit_tables(db_url: str) -> None:
         assert "audits" in set(sa.inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_service_latest_scores_and_negativity_from_voc(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import touchpath.voc
+    from touchpath.audit import latest_scores, plan
+    from touchpath.audit.signals import negative_shares
+
+    store.save_checklists(session=session, checklists=tiny_checklists())
+    store.save_audits(session=session, audits=read(AUDIT_CSV))
+    scores = latest_scores(session=session)
+    assert scores == pytest.approx({"site": 2 / 3, "phone": 0.6})  # ours only, 0..1
+    monkeypatch.setattr(touchpath.voc, "negative_shares", lambda *, session: {"phone": 0.5})
+    assert negative_shares(session=session) == {"phone": 0.5}
+    items = {i.key: i for i in plan(session=session)}
+    assert items["improve:phone"].negativity == pytest.approx(1.5)
+    assert items["improve:phone"].impact == pytest.approx(1.0 * 0.3 * 1.5)
+    assert items["improve:site"].negativity == 1.0
+    # a voc without the function (or without feedback) leaves negativity neutral
+    monkeypatch.delattr(touchpath.voc, "negative_shares")
+    assert negative_shares(session=session) is None
+    assert {i.key: i for i in plan(session=session)}["improve:phone"].negativity == 1.0
