@@ -98,6 +98,7 @@ def test_paths_shares_and_ordering(call: Call, site: tuple[Path, Keys]) -> None:
         ("/paths?from=ghost", "ghost"),
         ("/attribution?models=oracle", "oracle"),
         ("/attribution?lookback=later", "later"),
+        ("/retention?end=4695-03-29", "4695"),  # found by the fuzzer: minutes of periods
     ],
 )
 def test_wrong_parameters_are_422_naming_them(call: Call, query: str, word: str) -> None:

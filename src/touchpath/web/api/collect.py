@@ -84,14 +84,16 @@ def parse_batch(body: bytes) -> CollectBatch:
     try:
         return _batch.validate_json(body)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_context=False)
-        for error in errors:
-            error["loc"] = ("body", *error["loc"])
-            given = error.get("input")
-            if isinstance(given, bytes):  # the whole body when it is not JSON at all
-                error.pop("input")
-            elif isinstance(given, dict | list | str) and len(str(given)) > 200:
+        errors: list[dict[str, Any]] = []
+        for found in exc.errors(include_url=False, include_context=False):
+            error: dict[str, Any] = dict(found)
+            error["loc"] = ("body", *found["loc"])
+            given = error.pop("input", None)
+            if isinstance(given, dict | list | str) and len(str(given)) > 200:
                 error["input"] = str(given)[:200]
+            elif not isinstance(given, bytes):  # bytes: the whole body, when it is not JSON
+                error["input"] = given
+            errors.append(error)
         raise RequestValidationError(errors) from None
 
 

@@ -6,11 +6,13 @@ from datetime import date, timedelta
 from typing import Annotated, Literal
 
 import ibis
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 
 from touchpath.analytics.retention import Retention, retention
 from touchpath.web.api._analysis import ANALYSIS_RESPONSES, Result, Row, run
 from touchpath.web.api._deps import AUTH_RESPONSES, ApiViewer
+
+EARLIEST = date(1970, 1, 1)
 
 router = APIRouter(prefix="/w/{workspace}", tags=["analyses"], responses=AUTH_RESPONSES)
 
@@ -35,11 +37,20 @@ class RetentionOut(Result):
 def get_retention(
     ctx: ApiViewer,
     period: Literal["month", "week", "quarter"] = "month",
-    end: Annotated[date | None, Query(description="Last day (default: last purchase)")] = None,
+    end: Annotated[
+        date | None,
+        Query(description="Last day (default: last purchase); 1970 to a year from today"),
+    ] = None,
     churn_after_days: Annotated[int, Query(ge=1, le=3650)] = 90,
     rfm: bool = False,
     rfm_unit: Literal["D", "W"] = "D",
 ) -> RetentionOut:
+    if end is not None and not EARLIEST <= end <= date.today() + timedelta(days=366):
+        raise HTTPException(
+            status_code=422,
+            detail=f"end {end.isoformat()}: give a day from 1970 to a year from today",
+        )
+
     def compute(events: ibis.Table) -> Retention:
         return retention(
             events,
