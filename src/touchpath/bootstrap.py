@@ -194,6 +194,12 @@ def build_demo(
         from touchpath.demo.audits import store_demo_audits  # audits of us and competitors
 
         store_demo_audits(ws.metadata_url, business)
+        from touchpath.demo.feedback import store_demo_feedback  # surveys and reviews
+
+        store_demo_feedback(ws, business, data.events, data.customers, seed=seed + i)
+        from touchpath.demo.automation import store_demo_automation  # rules, tasks, messages
+
+        store_demo_automation(ws, business, seed=seed + i)
         made.append(ws)
     write_config(
         root,

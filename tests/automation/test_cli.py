@@ -74,7 +74,7 @@ def test_add_list_show_preview_export_import(ws: Path, tmp_path: Path) -> None:
 def test_bad_files_give_one_line_errors(ws: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(RULES.replace("due_minutes: 15", "due_minutes: soon"), encoding="utf-8")
-    code, out, err = run("-w", str(ws), "rules", "import", str(bad))
+    code, _out, err = run("-w", str(ws), "rules", "import", str(bad))
     assert code == 1
     assert f"{bad}:8: 0.actions.0.due_minutes:" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
