@@ -39,6 +39,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from touchpath.analytics.timeline import epoch_us, micros
 from touchpath.errors import TouchpathError
 from touchpath.i18n import _, get_language
 from touchpath.model import Catalogue
@@ -334,11 +335,11 @@ def reach(
     return table
 
 
-def _within(ts: ir.TimestampValue, t1: ir.TimestampValue, spec: FunnelSpec) -> ir.BooleanValue:
+def _within(us: ir.IntegerValue, t1: ir.IntegerValue, spec: FunnelSpec) -> ir.BooleanValue:
+    """``us`` (µs since 1970) no later than the window after the entry ``t1``."""
     if spec.window is None:
         return ibis.literal(True)
-    ms = spec.window // timedelta(milliseconds=1)
-    return ts <= t1 + ibis.interval(milliseconds=ms)
+    return us <= t1 + micros(spec.window)
 
 
 def _reach_ordered(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
@@ -353,9 +354,9 @@ def _reach_ordered(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
     k = len(spec.steps)
     base = events.select(
         "customer_id",
-        "ts",
         "seq",
         "event_id",
+        ts=epoch_us(events.ts),
         code=_code(events, spec),
         **_entry_columns(events, spec),
     )
@@ -390,7 +391,7 @@ def _reach_ordered(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
         reached = reached + table[f"t{i}"].notnull().cast("int64")
     table = table.rename(customer_id="cid").mutate(
         reached=reached,
-        **{f"ms_{i}": table[f"t{i}"].delta(table.t1, unit="millisecond") for i in range(2, k + 1)},
+        **{f"ms_{i}": (table[f"t{i}"] - table.t1) // 1000 for i in range(2, k + 1)},
     )
     if spec.exclusions:
         ex = f.filter(_has(f.code, k)).select(xc="customer_id", xts="ts", xk="key")
@@ -410,9 +411,9 @@ def _reach_strict(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
     k = len(spec.steps)
     base = events.select(
         "customer_id",
-        "ts",
         "seq",
         "event_id",
+        ts=epoch_us(events.ts),
         code=_code(events, spec),
         **_entry_columns(events, spec),
     )
@@ -441,7 +442,7 @@ def _reach_strict(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
         ok = ok & step_ok.fill_null(False)
         reached = reached + ok.cast("int64")
         timed[f"ms_{i}"] = ibis.ifelse(
-            ok, table[f"t{i}"].delta(table.t1, unit="millisecond"), ibis.null("int64")
+            ok, (table[f"t{i}"] - table.t1) // 1000, ibis.null("int64")
         )
     table = table.rename(customer_id="cid").mutate(reached=reached, **timed)
     if spec.exclusions:

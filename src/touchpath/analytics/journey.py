@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import pandas as pd
 
+from touchpath.analytics.timeline import epoch_us
 from touchpath.errors import TouchpathError
 from touchpath.i18n import _
 
@@ -90,11 +91,12 @@ def transitions(
         steps = events.filter(events[unit].notnull())
         steps = steps.mutate(node=steps[unit])
     w = ordered_window(steps)
+    us = epoch_us(steps.ts)
     return steps.select(
         "customer_id",
         source=steps.node,
         target=steps.node.lead().over(w),
-        gap_us=steps.ts.lead().over(w).delta(steps.ts, unit="microsecond"),
+        gap_us=us.lead().over(w) - us,
         position=ibis.row_number().over(w),
     )
 
