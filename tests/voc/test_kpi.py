@@ -169,3 +169,12 @@ def test_a_small_change_is_not_significant() -> None:
     row = compare_periods(frame(march + april), period="month").iloc[0]
     # NPS 25 → −25 on four answers each: a big swing, but within the noise
     assert row["change"] == pytest.approx(-50.0) and not row["significant"]
+
+
+def test_too_few_answers_are_never_significant() -> None:
+    march = [("2025-03-10", "chat", "nps", s, None) for s in [10] * 6 + [8]]
+    april = [("2025-04-10", "chat", "nps", s, None) for s in [2] * 6 + [8]]
+    loose = compare_periods(frame(march + april), period="month", min_n=1).iloc[0]
+    strict = compare_periods(frame(march + april), period="month").iloc[0]
+    assert loose["p_value"] < 0.001 and bool(loose["significant"])
+    assert strict["p_value"] == loose["p_value"] and not strict["significant"]

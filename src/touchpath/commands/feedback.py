@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -19,6 +19,8 @@ from touchpath.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from touchpath.store.feedback import AlertRow
 
 feedback_app = typer.Typer(
     name="feedback",
@@ -61,7 +63,8 @@ def import_(
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Import feedback; bad rows go to quarantine, re-imports add nothing."""
+    """Import feedback; bad rows go to quarantine, re-imports add nothing; alerts are
+    checked afterwards."""
     from touchpath.store import crud
     from touchpath.voc.importer import import_feedback
     from touchpath.voc.mapping import load_mapping
@@ -71,6 +74,10 @@ def import_(
     with metadata_session(ctx) as session:
         known = known_from_catalogue(crud.load_catalogue(session=session))
         report = import_feedback(file, session=session, mapping=rules, known=known)
+        if not report.invitations:
+            from touchpath.voc.alerts import check_alerts
+
+            check_alerts(session=session)
     if json_out:
         emit_json(report.to_json())
     else:
@@ -179,3 +186,91 @@ def quarantine(
             escape(str(r["reason"])),
         )
     out.print(grid)
+
+
+def status_label(status: str) -> str:
+    """An alert status as people read it."""
+    return {"open": _("open"), "acknowledged": _("acknowledged"), "closed": _("closed")}.get(
+        status, status
+    )
+
+
+def _alert_json(row: AlertRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "created_at": row.created_at.isoformat(),
+        "updated_at": row.updated_at.isoformat(),
+        "kind": row.kind,
+        "touchpoint": row.touchpoint,
+        "metric": row.metric,
+        "value": row.value,
+        "previous": row.previous,
+        "p_value": row.p_value,
+        "status": row.status,
+        "message": row.message,
+        "details": row.details,
+    }
+
+
+@feedback_app.command("alerts")
+@user_errors
+def alerts(
+    ctx: typer.Context,
+    check: Annotated[
+        bool, typer.Option(help=_("Run the negative-share and KPI-drop checks first."))
+    ] = True,
+    status: Annotated[
+        str | None,
+        typer.Option(help=_("Only alerts with this status (open, acknowledged, closed).")),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Negative touchpoints and significant KPI drops (docs/voc.md)."""
+    from touchpath.voc.alerts import check_alerts, list_alerts
+
+    with metadata_session(ctx) as session:
+        run = check_alerts(session=session) if check else None
+        rows = [_alert_json(r) for r in list_alerts(session=session, status=status)]
+    if json_out:
+        emit_json({"check": None if run is None else run.to_json(), "alerts": rows})
+        return
+    grid = Table(title=_("Alerts"), title_justify="left")
+    for col in ("id", _("status"), _("kind"), _("touchpoint"), _("message")):
+        grid.add_column(col)
+    for r in rows:
+        grid.add_row(
+            str(r["id"]),
+            _(r["status"]),
+            r["kind"],
+            escape(str(r["touchpoint"] or "")),
+            escape(r["message"]),
+        )
+    out.print(grid)
+
+
+@feedback_app.command("alert")
+@user_errors
+def alert(
+    ctx: typer.Context,
+    alert_id: Annotated[int, typer.Argument(help=_("The alert's id."))],
+    status: Annotated[str, typer.Argument(help=_("open, acknowledged or closed."))],
+    json_out: JsonOpt = False,
+) -> None:
+    """Acknowledge, close or reopen one alert."""
+    from touchpath.errors import TouchpathError
+    from touchpath.store.feedback import ALERT_STATUSES
+    from touchpath.voc.alerts import set_alert_status
+
+    if status not in ALERT_STATUSES:
+        raise TouchpathError(
+            _("unknown status {s!r} (open, acknowledged, closed)").format(s=status)
+        )
+    with metadata_session(ctx) as session:
+        row = set_alert_status(session=session, alert_id=alert_id, status=status)
+        if row is None:
+            raise TouchpathError(_("no alert {id}").format(id=alert_id))
+        doc = _alert_json(row)
+    if json_out:
+        emit_json(doc)
+    else:
+        out.print(_("alert {id}: {status}").format(id=alert_id, status=status_label(status)))

@@ -21,6 +21,7 @@ formula, with its source, is in docs/voc.md; in short (``z`` = 1.96 for 95 %):
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -50,6 +51,8 @@ Z95 = float(stats.norm.ppf(0.975))
 BY: tuple[str, ...] = ("touchpoint", "stage", "channel", "all")
 PERIODS: tuple[str, ...] = ("month", "week", "quarter")
 Period = Literal["month", "week", "quarter"]
+MIN_N = 10
+"""Fewest answers in each period for a change to count as significant."""
 
 
 class KpiError(TouchpathError):
@@ -292,12 +295,18 @@ def reaction_table(feedback: pd.DataFrame, *, by: str = "touchpoint") -> pd.Data
 
 
 def compare_periods(
-    feedback: pd.DataFrame, *, by: str = "touchpoint", period: str = "month", alpha: float = 0.05
+    feedback: pd.DataFrame,
+    *,
+    by: str = "touchpoint",
+    period: str = "month",
+    alpha: float = 0.05,
+    min_n: int = MIN_N,
 ) -> pd.DataFrame:
     """The change of NPS, CSAT and CES between the last two periods of each group.
 
     Columns: group, metric, previous_period, period, previous, value, change, statistic,
-    p_value, significant (p < alpha), n_previous, n.
+    p_value, significant (p < alpha and both periods have at least ``min_n`` answers: the
+    normal approximation needs them), n_previous, n.
     """
     columns = [
         "group",
@@ -338,7 +347,9 @@ def compare_periods(
                     "change": value - prev,
                     "statistic": stat,
                     "p_value": p,
-                    "significant": bool(p < alpha) if not math.isnan(p) else False,
+                    "significant": bool(
+                        not math.isnan(p) and p < alpha and min(before.size, after.size) >= min_n
+                    ),
                     "n_previous": int(before.size),
                     "n": int(after.size),
                 }
@@ -362,7 +373,9 @@ def _test(metric: str, before: pd.Series, after: pd.Series) -> tuple[float, floa
     ea, eb = ces_stats(before), ces_stats(after)
     if ea.n < 2 or eb.n < 2:
         return ea.mean, eb.mean, NAN, NAN
-    t, p = stats.ttest_ind(after.astype(float), before.astype(float), equal_var=False)
+    with warnings.catch_warnings():  # identical answers: scipy warns, the result is NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        t, p = stats.ttest_ind(after.astype(float), before.astype(float), equal_var=False)
     return ea.mean, eb.mean, float(t), float(p) if np.isfinite(p) else NAN
 
 
