@@ -62,7 +62,8 @@ def test_yaml_round_trip(tmp_path: Path) -> None:
         (GOOD.replace("name: nightly", "name: lead_callback"), "rules.yaml:12: 1.name:"),
         (GOOD.replace("kind: webhook", "kind: fax"), "rules.yaml:15: 1.actions.0.kind:"),
         ("- name: [unclosed\n", "rules.yaml:2: syntax:"),
-        ("name: x\n", "rules.yaml:1: rules: want a list of rules"),
+        ("name: x\n", "rules.yaml:1: trigger: Field required"),  # one rule, not a list
+        ("42\n", "rules.yaml:1: rules: want a list of rules"),
     ],
 )
 def test_errors_name_file_line_and_field(text: str, expected: str) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from touchpath.automation.rules import Rule
 from touchpath.automation.templates import check_rule_templates
 from touchpath.errors import TouchpathError
+from touchpath.i18n import _
 from touchpath.store.automation import RuleRow
 
 FROM_NOW = -1
@@ -65,7 +66,7 @@ def list_rules(*, session: Session, enabled_only: bool = False) -> list[StoredRu
 def get_rule(*, session: Session, name: str) -> StoredRule:
     row = session.scalar(sa.select(RuleRow).where(RuleRow.name == name))
     if row is None:
-        raise RuleError(f"no rule named {name!r}")
+        raise RuleError(_("no rule named {name!r}").format(name=name))
     return _stored(row)
 
 
@@ -94,7 +95,7 @@ def save_rule(
         session.add(row)
     else:
         if create_only:
-            raise RuleError(f"a rule named {rule.name!r} exists already")
+            raise RuleError(_("a rule named {name!r} exists already").format(name=rule.name))
         old = Rule.model_validate_json(row.definition)
         if old.trigger.kind != rule.trigger.kind:
             row.watermark = 0 if backfill else FROM_NOW  # a new source: start over
@@ -107,14 +108,14 @@ def save_rule(
 def remove_rule(*, session: Session, name: str) -> None:
     row = session.scalar(sa.select(RuleRow).where(RuleRow.name == name))
     if row is None:
-        raise RuleError(f"no rule named {name!r}")
+        raise RuleError(_("no rule named {name!r}").format(name=name))
     session.delete(row)
 
 
 def set_enabled(*, session: Session, name: str, enabled: bool) -> StoredRule:
     row = session.scalar(sa.select(RuleRow).where(RuleRow.name == name))
     if row is None:
-        raise RuleError(f"no rule named {name!r}")
+        raise RuleError(_("no rule named {name!r}").format(name=name))
     rule = Rule.model_validate_json(row.definition).model_copy(update={"enabled": enabled})
     row.enabled, row.definition = enabled, rule.model_dump_json()
     session.flush()

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from touchpath.errors import TouchpathError
+from touchpath.i18n import _
 from touchpath.store.automation import TaskRow
 
 TASK_STATUSES = ("open", "done", "cancelled")
@@ -145,7 +146,7 @@ def list_tasks(
 def _row(session: Session, task_id: int) -> TaskRow:
     row = session.get(TaskRow, task_id)
     if row is None:
-        raise TaskError(f"no task {task_id}")
+        raise TaskError(_("no task {id}").format(id=task_id))
     return row
 
 
@@ -164,7 +165,7 @@ def mark_done(*, session: Session, task_id: int, at: datetime | None = None) -> 
     row = _row(session, task_id)
     at = at or datetime.now(UTC)
     if row.status == "cancelled":
-        raise TaskError(f"task {task_id} is cancelled")
+        raise TaskError(_("task {id} is cancelled").format(id=task_id))
     row.status = "done"
     row.done_at = row.done_at or at
     if row.first_reply_at is None:
@@ -176,7 +177,7 @@ def mark_done(*, session: Session, task_id: int, at: datetime | None = None) -> 
 def cancel(*, session: Session, task_id: int) -> Task:
     row = _row(session, task_id)
     if row.status == "done":
-        raise TaskError(f"task {task_id} is done already")
+        raise TaskError(_("task {id} is done already").format(id=task_id))
     row.status = "cancelled"
     session.flush()
     return _task(row, datetime.now(UTC))

@@ -40,7 +40,10 @@ class RulesFileError(TouchpathError):
 
 
 def load_rules_yaml(path: Path) -> list[Rule]:
-    """Read and validate a rules file (templates are compiled in the sandbox too)."""
+    """Read and validate a rules file (templates are compiled in the sandbox too).
+
+    The file holds a list of rules, ``{rules: [...]}``, or a single rule (a mapping with a
+    ``name``); the web editor uses the last form."""
     raw = path.read_bytes()
     if len(raw) > MAX_BYTES:
         raise RulesFileError(FileIssue(str(path), 1, "file", f"larger than {MAX_BYTES} bytes"))
@@ -64,6 +67,9 @@ def parse_rules_yaml(text: str, *, filename: str) -> list[Rule]:
     prefix: list[str | int] = []
     if isinstance(data, dict) and set(data) == {"rules"}:
         data, prefix = data["rules"], ["rules"]
+    single = isinstance(data, dict) and "name" in data  # one rule, not a list of them
+    if single:
+        data = [data]
     if data is None:
         data = []
     if not isinstance(data, list):
@@ -75,6 +81,8 @@ def parse_rules_yaml(text: str, *, filename: str) -> list[Rule]:
         where = _without_tags(data, err["loc"])
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             where.append("kind")
+        if single:
+            where = where[1:]
         loc = [*prefix, *where]
         field = ".".join(str(p) for p in where) or "rules"
         raise RulesFileError(
@@ -90,20 +98,29 @@ def parse_rules_yaml(text: str, *, filename: str) -> list[Rule]:
         problem = check_rule_templates(rule)
         if problem is not None:
             path, message = problem
-            loc = [*prefix, i, *(int(p) if p.isdigit() else p for p in path.split("."))]
-            issue = FileIssue(filename, _line(root, loc), f"{i}.{path}", message)
+            parts = [int(p) if p.isdigit() else p for p in path.split(".")]
+            loc = [*prefix, *([] if single else [i]), *parts]
+            issue = FileIssue(
+                filename, _line(root, loc), path if single else f"{i}.{path}", message
+            )
             raise RulesFileError(issue)
     return rules
 
 
 def dump_rules_yaml(rules: Sequence[Rule]) -> str:
-    """YAML of ``rules``, fields at their defaults left out, Unicode kept readable."""
-    docs = [r.model_dump(mode="json", exclude_defaults=True) for r in rules]
-    for doc, rule in zip(docs, rules, strict=True):
-        doc["trigger"] = rule.trigger.model_dump(mode="json", exclude_defaults=False)
-        for action, model in zip(doc["actions"], rule.actions, strict=True):
-            action["kind"] = model.kind
-    return yaml.safe_dump(docs, allow_unicode=True, sort_keys=False, width=100)
+    """YAML of ``rules``: ``kind`` first, fields at their defaults left out, Unicode readable."""
+    docs = []
+    for rule in rules:
+        doc = rule.model_dump(mode="json", exclude_defaults=True)
+        trigger = rule.trigger.model_dump(mode="json", exclude_defaults=True)
+        doc["trigger"] = {"kind": rule.trigger.kind, **trigger}
+        doc["actions"] = [
+            {"kind": a.kind, **a.model_dump(mode="json", exclude_defaults=True)}
+            for a in rule.actions
+        ]
+        order = ("name", "title", "enabled", "language", "trigger", "conditions", "actions")
+        docs.append({k: doc[k] for k in order if k in doc})
+    return yaml.safe_dump(docs, allow_unicode=True, sort_keys=False, width=10_000)
 
 
 def _without_tags(data: Any, loc: Sequence[Any]) -> list[Any]:
