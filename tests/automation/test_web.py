@@ -122,11 +122,17 @@ def test_edit_rule_as_yaml_with_errors_and_preview(app: object, root: Path) -> N
     assert page.status_code == 200
     assert "принят. Статус" in page.text  # the Russian preview
     assert "is confirmed" in page.text  # the English one
-    bad = "name: order_status_sms\ntrigger: {kind: event}\nactions:\n  - {kind: sms, text: x}\n  - {kind: fax}\n"
+    bad = (
+        "name: order_status_sms\ntrigger: {kind: event}\nactions:\n"
+        "  - {kind: sms, text: x}\n  - {kind: fax}\n"
+    )
     response = _post(analyst, "/w/shop/automation/rules/order_status_sms", {"rule": bad})
     assert response.status_code == 400
     assert "rule.yaml:5: actions.1.kind:" in response.text
-    hostile = "name: evil\ntrigger: {kind: event}\nactions:\n  - kind: sms\n    text: \"<script>alert(1)</script>{{ ''.__class__ }}\"\n"
+    hostile = (
+        "name: evil\ntrigger: {kind: event}\nactions:\n  - kind: sms\n"
+        "    text: \"<script>alert(1)</script>{{ ''.__class__ }}\"\n"
+    )
     created = _post(analyst, "/w/shop/automation/rules", {"rule": hostile})
     assert created.status_code == 303
     shown = analyst.get("/w/shop/automation/rules/evil").text
