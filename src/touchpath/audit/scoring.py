@@ -204,6 +204,22 @@ def comparison_table(touchpoints: pd.DataFrame, *, catalogue: Catalogue) -> pd.D
     return pd.DataFrame(rows)
 
 
+def _in_order(frame: pd.DataFrame, catalogue: Catalogue, subjects: list[str]) -> pd.DataFrame:
+    """Ours first, then competitors in catalogue order; touchpoints in catalogue order."""
+    if frame.empty:
+        return frame
+    s_rank = {s: i for i, s in enumerate(subjects)}
+    t_rank = {t.id: i for i, t in enumerate(catalogue.touchpoints)}
+    keys = pd.DataFrame(
+        {
+            "s": frame["subject"].map(lambda s: s_rank.get(s, len(s_rank))),
+            "t": frame["touchpoint"].map(lambda t: t_rank.get(t, len(t_rank))),
+        }
+    )
+    order = keys.sort_values(["s", "t"], kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return cast(list[dict[str, Any]], frame.to_dict("records"))
 
@@ -239,9 +255,11 @@ def score(
     True
     """
     latest = latest_values(scores, as_of=as_of)
-    params = parameter_table(latest, catalogue=catalogue, checklists=checklists)
-    tps = touchpoint_scores(params)
     subjects = [OURS, *[c.id for c in catalogue.competitors]]
+    params = _in_order(
+        parameter_table(latest, catalogue=catalogue, checklists=checklists), catalogue, subjects
+    )
+    tps = _in_order(touchpoint_scores(params), catalogue, subjects)
     stages = {
         s.id: [t.id for t in catalogue.touchpoints if s.id in t.stages]
         for s in catalogue.stages_in_order()

@@ -31,10 +31,10 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
-    UniqueConstraint,
     delete,
     select,
 )
@@ -76,7 +76,12 @@ class AuditRow(Base):
     """A dated audit of our touchpoints (subject ``ours``) or of a competitor's."""
 
     __tablename__ = "audits"
-    __table_args__ = (UniqueConstraint("audit_date", "auditor", "subject"),)
+    # A unique index, not a constraint: PostgreSQL and SQLite then report the same indexes.
+    __table_args__ = (
+        Index(
+            "ix_audits_audit_date_auditor_subject", "audit_date", "auditor", "subject", unique=True
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     audit_date: Mapped[date] = mapped_column(Date)

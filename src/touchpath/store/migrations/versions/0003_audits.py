@@ -31,9 +31,13 @@ def upgrade() -> None:
         sa.Column("source", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audits")),
-        sa.UniqueConstraint(
-            "audit_date", "auditor", "subject", name=op.f("uq_audits_audit_date_auditor_subject")
-        ),
+    )
+    # A unique index, not a constraint: PostgreSQL and SQLite then report the same indexes.
+    op.create_index(
+        op.f("ix_audits_audit_date_auditor_subject"),
+        "audits",
+        ["audit_date", "auditor", "subject"],
+        unique=True,
     )
     op.create_index(op.f("ix_audits_subject"), "audits", ["subject"], unique=False)
     op.create_table(
@@ -88,4 +92,5 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_audit_scores_touchpoint_id"), table_name="audit_scores")
     op.drop_table("audit_scores")
     op.drop_index(op.f("ix_audits_subject"), table_name="audits")
+    op.drop_index(op.f("ix_audits_audit_date_auditor_subject"), table_name="audits")
     op.drop_table("audits")
