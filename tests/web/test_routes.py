@@ -401,7 +401,7 @@ def test_journey_map_columns_and_cards(people: Path, client_for) -> None:
     positions = [page.index(f"<h2>{html.escape(s.name)}</h2>") for s in catalogue.stages_in_order()]
     assert positions == sorted(positions)
     cards = re.findall(
-        r'<article class="tp-card (\w+)">\s*<h3><a href="/w/shop/touchpoints/'
+        r'<article class="tp-card (\w+)(?: negative)?">\s*<h3><a href="/w/shop/touchpoints/'
         r'([a-z0-9_.\-]+)">(.*?)</article>',
         page,
         re.S,
