@@ -13,6 +13,15 @@ from sqlalchemy.orm import Session
 
 from touchpath.store import migrate
 from touchpath.store.db import create_engine, session_factory
+from web.conftest import (  # noqa: F401  (the web tests' demo, app, clients and browser)
+    app,
+    browser,
+    cheap_hashing,
+    client_for,
+    demo_template,
+    live_server,
+    people,
+)
 
 PG_URL = os.environ.get(
     "TOUCHPATH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

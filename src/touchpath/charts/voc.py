@@ -63,7 +63,7 @@ def kpi_trend_figure(table: pd.DataFrame, *, metric: str = "nps") -> go.Figure:
                 )
             )
     fig.update_layout(
-        title=_("{metric} by period, with 95% intervals").format(metric=titles[metric]),
+        title=_("{metric} by period, with intervals (95%)").format(metric=titles[metric]),
         xaxis_title=_("period"),
         yaxis_title=titles[metric],
         template="plotly_white",
@@ -80,7 +80,9 @@ def kpi_trends_figure(table: pd.DataFrame) -> go.Figure:
         for trace in single.data:
             trace.showlegend = col == 1 and trace.showlegend is not False
             fig.add_trace(trace, row=1, col=col)
-    fig.update_layout(title=_("KPI trends with 95% intervals"), template="plotly_white", height=420)
+    fig.update_layout(
+        title=_("KPI trends with intervals (95%)"), template="plotly_white", height=420
+    )
     return fig
 
 

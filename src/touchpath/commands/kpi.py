@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         name="kpi",
         help=_(
             "Voice-of-the-customer KPIs per touchpoint, stage or channel: NPS, CSAT and CES "
-            "with 95% intervals, reaction shares, and the change between the last two periods."
+            "with intervals (95%), reaction shares, and the change between the last two periods."
         ),
     )(kpi)
 

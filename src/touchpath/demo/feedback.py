@@ -211,12 +211,15 @@ def store_demo_feedback(
     try:
         with session_factory(engine)() as session:
             known = known_from_catalogue(crud.load_catalogue(session=session))
-            report = import_feedback(answers_csv, session=session, known=known)
+            report = import_feedback(
+                answers_csv, session=session, known=known, name="feedback/answers.csv"
+            )
             import_feedback(
                 invitations_csv,
                 session=session,
                 known=known,
                 mapping=FeedbackMapping(invitations=True),
+                name="feedback/invitations.csv",
             )
             check_alerts(session=session)
     finally:

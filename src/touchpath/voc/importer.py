@@ -192,11 +192,13 @@ def import_feedback(
     classify: Classify | None = None,
     imported_by: str | None = None,
     sample: int = 5,
+    name: str | None = None,
 ) -> ImportReport:
     """Import one file of answers (or invitations, ``mapping.invitations``); commits.
 
     ``classify`` gives texts without a rating their reaction (default: the lexicon
-    model of :mod:`touchpath.voc.sentiment`).
+    model of :mod:`touchpath.voc.sentiment`); ``name`` is the file name recorded in the
+    ledger and quarantine (default: the path), e.g. an uploaded file's own name.
     """
     mapping = mapping or FeedbackMapping()
     known = known or Known()
@@ -209,8 +211,9 @@ def import_feedback(
     fmt = detect_format(path, mapping)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     now = datetime.now(UTC)
+    shown = name or str(path)
     ledger = FeedbackImportRow(
-        file=str(path),
+        file=shown,
         sha256=digest,
         format=fmt,
         status="running",
@@ -226,7 +229,7 @@ def import_feedback(
         session.add(ledger)
         session.flush()
         report = ImportReport(
-            import_id=ledger.id, file=str(path), format=fmt, invitations=mapping.invitations
+            import_id=ledger.id, file=shown, format=fmt, invitations=mapping.invitations
         )
         check = check_invitation if mapping.invitations else check_row
         table = InvitationRow if mapping.invitations else FeedbackRow
@@ -248,10 +251,10 @@ def import_feedback(
                 _flush(session, table, good, seen, report, ledger.id, classify, now)
                 good = []
             if len(bad) >= BATCH:
-                _quarantine(session, bad, report, ledger.id, str(path), now, sample)
+                _quarantine(session, bad, report, ledger.id, shown, now, sample)
                 bad = []
         _flush(session, table, good, seen, report, ledger.id, classify, now)
-        _quarantine(session, bad, report, ledger.id, str(path), now, sample)
+        _quarantine(session, bad, report, ledger.id, shown, now, sample)
         ledger.rows_read = report.rows_read
         ledger.rows_inserted = report.rows_inserted
         ledger.rows_duplicate = report.rows_duplicate
