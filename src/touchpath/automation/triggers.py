@@ -70,12 +70,18 @@ class DuckDBEvents:
         return int(value)
 
     def after(self, seq: int, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` events after ``seq`` with their customer's fields.
+
+        Only the batch's customers are looked up (a customer listed twice gives one row).
+        """
         ev = ", ".join(f"e.{c}" for c in EVENT_FIELDS)
         cu = ", ".join(f"c.{c} AS customer_{c}" for c in CUSTOMER_FIELDS)
+        any_values = ", ".join(f"any_value({c}) AS {c}" for c in CUSTOMER_FIELDS)
         sql = (
-            f"SELECT {ev}, {cu} FROM (SELECT * FROM events WHERE seq > $1 ORDER BY seq "
-            f"LIMIT $2) e LEFT JOIN (SELECT customer_id, {', '.join(f'any_value({c}) AS {c}' for c in CUSTOMER_FIELDS)} "  # noqa: E501
-            "FROM customers GROUP BY customer_id) c USING (customer_id) ORDER BY e.seq"
+            "WITH e AS (SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2), "
+            f"c AS (SELECT customer_id, {any_values} FROM customers "
+            "WHERE customer_id IN (SELECT customer_id FROM e) GROUP BY customer_id) "
+            f"SELECT {ev}, {cu} FROM e LEFT JOIN c USING (customer_id) ORDER BY e.seq"
         )
         with self.connect() as con:
             cursor = con.execute(sql, [seq, limit])
