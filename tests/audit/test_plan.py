@@ -22,8 +22,9 @@ import io
 
 import pytest
 
+from touchpath.audit.export import plan_csv, plan_markdown
 from touchpath.audit.gaps import find_gaps
-from touchpath.audit.plan import PlanConfig, Signals, build_plan, plan_csv, plan_markdown
+from touchpath.audit.plan import PlanConfig, Signals, build_plan
 from touchpath.audit.scoring import score
 
 from .conftest import tiny_catalogue, tiny_checklists

@@ -6,7 +6,6 @@ Concepts, formulas and the JSON documents: docs/audit.md.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +33,7 @@ from touchpath.i18n import _
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from touchpath.audit.plan import PlanConfig, PlanItem, Signals
+    from touchpath.audit.plan import PlanConfig, Signals
 
 audit_app = typer.Typer(
     name="audit",
@@ -373,28 +372,6 @@ def _signals(ctx: typer.Context, use_data: bool) -> Signals | None:
         con.disconnect()
 
 
-def plan_document(
-    items: list[PlanItem], signals: Signals | None, config: PlanConfig
-) -> dict[str, Any]:
-    """The JSON document of ``audit plan --json``."""
-
-    def clean(value: Any) -> Any:
-        if isinstance(value, float) and math.isnan(value):
-            return None
-        if isinstance(value, dict):
-            return {k: clean(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        return value
-
-    return {
-        "formula": "impact = importance × gap × negativity",
-        "config": config.model_dump(mode="json"),
-        "sources": (signals.sources() if signals else []),
-        "items": [clean(i.to_json()) for i in items],
-    }
-
-
 @audit_app.command("plan")
 @user_errors
 def plan_(
@@ -426,7 +403,7 @@ def plan_(
     json_out: JsonOpt = False,
 ) -> None:
     """The improvement plan: touchpoints ranked by impact = importance × gap × negativity."""
-    from touchpath.audit.plan import plan_csv, plan_markdown
+    from touchpath.audit.export import plan_csv, plan_document, plan_markdown
     from touchpath.audit.service import plan
 
     config = _read_config(config_file)

@@ -13,7 +13,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import RedirectResponse, Response
 
-from touchpath.audit.plan import PlanConfig, PlanItem, Signals, plan_csv, plan_markdown
+from touchpath.audit.export import plan_csv, plan_markdown
+from touchpath.audit.plan import PlanConfig, PlanItem, Signals
 from touchpath.audit.service import plan
 from touchpath.audit.signals import event_signals
 from touchpath.i18n import _
