@@ -258,6 +258,13 @@ RU = {
         "Пунктов нет: сначала загрузите аудиты наших точек и точек конкурентов."
     ),
     "Why": "Почему",
+    "Our audit scores over time": "Наши оценки аудита во времени",
+    "Our weakest touchpoints over time": "Наши самые слабые точки во времени",
+    "Each point is the score after one of our audits (a touchpoint not audited again keeps "
+    "its earlier score).": (
+        "Каждая точка графика — оценка после одного из наших аудитов (точка, которую не "
+        "проверяли снова, сохраняет прежнюю оценку)."
+    ),
     "attribution share": "доля в атрибуции",
     "reach": "охват",
     "drop-off after the touchpoint": "уход после точки",

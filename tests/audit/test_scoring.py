@@ -157,3 +157,18 @@ def test_a_measured_parameter_must_point_the_right_way() -> None:
             " target: 10, worst: 1, direction: lower}\n",
             filename="x.yaml",
         )
+
+
+def test_score_history_after_each_of_our_audits() -> None:
+    from touchpath.audit.scoring import score_history
+
+    h = score_history(frame_of(), catalogue=tiny_catalogue(), checklists=tiny_checklists())
+    rows = {(str(r["date"]), r["touchpoint"]): r["score"] for r in h.to_dict("records")}
+    # January: site only, 0.5; March: site 2/3 (speed now missing), phone 0.6
+    assert rows == pytest.approx(
+        {("2026-01-10", "site"): 0.5, ("2026-03-01", "site"): 2 / 3, ("2026-03-01", "phone"): 0.6}
+    )
+    rival = score_history(
+        frame_of(), catalogue=tiny_catalogue(), checklists=tiny_checklists(), subject="rival"
+    )
+    assert set(rival["date"].astype(str)) == {"2026-02-01"}

@@ -196,6 +196,7 @@ def test_pages_in_a_browser(hostile: None, live_server: str, browser, language: 
     page.wait_for_url(f"{live_server}/w/shop/audits")
     page.wait_for_selector("#chart-radar .main-svg", timeout=30_000)
     page.wait_for_selector("#chart-heatmap .main-svg", timeout=30_000)
+    page.wait_for_selector("#chart-history .main-svg", timeout=30_000)
     page.screenshot(path=ARTIFACTS / f"60-audits-{language}.png", full_page=True)
     heading = page.inner_text("h1")
     assert heading == ("Аудит и конкуренты" if language == "ru" else "Audits and competitors")

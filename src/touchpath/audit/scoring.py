@@ -204,6 +204,27 @@ def comparison_table(touchpoints: pd.DataFrame, *, catalogue: Catalogue) -> pd.D
     return pd.DataFrame(rows)
 
 
+def score_history(
+    scores: pd.DataFrame, *, catalogue: Catalogue, checklists: Checklists, subject: str = OURS
+) -> pd.DataFrame:
+    """A subject's touchpoint scores as they stood after each of its audits.
+
+    One row per (audit date, touchpoint): the score computed with the audits up to that
+    date (so a touchpoint not re-audited keeps its earlier score). Columns: date,
+    touchpoint, score.
+    """
+    dates = sorted(set(scores.loc[scores["subject"] == subject, "date"]))
+    own = scores[scores["subject"] == subject]
+    frames = []
+    for when in dates:
+        latest = latest_values(own, as_of=when)
+        tps = touchpoint_scores(parameter_table(latest, catalogue=catalogue, checklists=checklists))
+        frames.append(tps.assign(date=when)[["date", "touchpoint", "score"]])
+    if not frames:
+        return pd.DataFrame(columns=["date", "touchpoint", "score"])
+    return pd.concat(frames, ignore_index=True)
+
+
 def _in_order(frame: pd.DataFrame, catalogue: Catalogue, subjects: list[str]) -> pd.DataFrame:
     """Ours first, then competitors in catalogue order; touchpoints in catalogue order."""
     if frame.empty:

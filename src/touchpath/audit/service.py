@@ -8,6 +8,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from touchpath.audit.gaps import Gaps, find_gaps
 from touchpath.audit.model import OURS, Audit
 from touchpath.audit.plan import PlanConfig, PlanItem, Signals, build_plan
@@ -29,6 +31,7 @@ class AuditData:
     catalogue: Catalogue
     checklists: Checklists
     result: ScoreResult
+    scores: pd.DataFrame
 
 
 def load(*, session: Session, as_of: dt.date | None = None) -> AuditData:
@@ -36,13 +39,13 @@ def load(*, session: Session, as_of: dt.date | None = None) -> AuditData:
     checklists = store.load_checklists(session=session)
     frame = store.scores_frame(session=session)
     result = score(frame, catalogue=catalogue, checklists=checklists, as_of=as_of)
-    return AuditData(catalogue, checklists, result)
+    return AuditData(catalogue, checklists, result, frame)
 
 
 def latest_scores(*, session: Session) -> dict[str, float]:
     """Our latest weighted audit score per touchpoint (0..1); unaudited ones are absent.
 
-    >>> # latest_scores(session=s)["support_chat"]  -> e.g. 0.31
+    On the demo shop, ``latest_scores(session=s)["support_chat"]`` is about 0.36.
     """
     tps = load(session=session).result.touchpoints
     ours = tps[tps.subject == OURS]

@@ -98,3 +98,35 @@ def heatmap_chart(
         margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )
     return figure
+
+
+def history_chart(
+    history: pd.DataFrame,
+    *,
+    names: Mapping[str, str] | None = None,
+    touchpoints: Sequence[str] | None = None,
+) -> go.Figure:
+    """Our score per touchpoint after each audit (the table of ``score_history``)."""
+    figure = go.Figure()
+    shown = (
+        list(touchpoints) if touchpoints is not None else list(dict.fromkeys(history["touchpoint"]))
+    )
+    for tp in shown:
+        rows = history[history["touchpoint"] == tp].sort_values("date")
+        if rows.empty:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=[str(d) for d in rows["date"]],
+                y=[None if pd.isna(v) else float(v) for v in rows["score"]],
+                mode="lines+markers",
+                name=str((names or {}).get(tp, tp)),
+                hovertemplate="%{x}: %{y:.0%}<extra>%{fullData.name}</extra>",
+            )
+        )
+    figure.update_layout(
+        title=_("Our audit scores over time"),
+        yaxis={"range": [0, 1.02], "tickformat": ".0%"},
+        xaxis={"type": "category"},
+    )
+    return figure

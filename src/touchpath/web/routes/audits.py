@@ -17,8 +17,9 @@ from starlette.datastructures import UploadFile
 from touchpath.audit.gaps import find_gaps
 from touchpath.audit.io import AuditFileError, write_audit_csv, write_audit_yaml
 from touchpath.audit.model import OURS
+from touchpath.audit.scoring import score_history
 from touchpath.audit.service import AuditData, import_audits, load
-from touchpath.charts.audit import heatmap_chart, radar_chart
+from touchpath.charts.audit import heatmap_chart, history_chart, radar_chart
 from touchpath.i18n import _
 from touchpath.labels import N_
 from touchpath.store import audits as store
@@ -33,6 +34,7 @@ router = APIRouter()
 NAV = [NavEntry("audits", N_("Audits and competitors"), N_("Quality and voice"), 300)]
 
 MAX_UPLOAD = 5 * 1024 * 1024
+HISTORY_LINES = 6  # the weakest of our touchpoints get a line in the history chart
 
 
 def subject_names(data: AuditData) -> dict[str, str]:
@@ -65,6 +67,15 @@ def _page(ctx: Ctx, *, error: str | None = None, status_code: int = 200) -> Resp
             ),
             margin={"l": 220},
         )
+        history = score_history(data.scores, catalogue=data.catalogue, checklists=data.checklists)
+        if history["date"].nunique() > 1:
+            ours = r.touchpoints[r.touchpoints.subject == OURS].dropna(subset=["score"])
+            weakest = ours.sort_values("score", kind="stable")["touchpoint"].head(HISTORY_LINES)
+            charts["history"] = chart(
+                history_chart(history, names=plot_names, touchpoints=list(weakest)),
+                height=360,
+                legend="top",
+            )
     gaps = find_gaps(data.catalogue, r)
     context: dict[str, Any] = {
         "names": names,
