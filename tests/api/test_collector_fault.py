@@ -163,7 +163,7 @@ def test_every_acknowledged_event_is_stored_exactly_once_after_kill_9(
     # whatever was acknowledged before the kill is durable: staged, or merged already
     staged = sqlite3.connect(staging.staging_path(server.root / "shop"))
     try:
-        kept = {r[0] for r in staged.execute("SELECT item_id FROM staged WHERE kind = 'event'")}
+        kept = {r[0] for r in staged.execute("SELECT item_id FROM ids WHERE kind = 'event'")}
     finally:
         staged.close()
     for number in acked_before_kill:

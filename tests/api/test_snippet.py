@@ -93,7 +93,8 @@ def staged(root: Path) -> list[dict[str, Any]]:
         return []
     con = staging.connect(path)
     try:
-        return [json.loads(r[0]) for r in con.execute("SELECT line FROM staged ORDER BY seq")]
+        rows = con.execute("SELECT payload FROM staged ORDER BY seq").fetchall()
+        return [json.loads(line) for (payload,) in rows for line in payload.splitlines()]
     finally:
         con.close()
 
@@ -141,9 +142,10 @@ def test_page_views_clicks_and_form_submissions_reach_the_collector(
     assert len({e["event_id"] for e in events}) == 4
     view = next(e for e in events if e["event_name"] == "page_view")
     assert (view["source"], view["medium"]) == ("newsletter", "email")
-    assert view["touchpoint"] == "product_page" and view["page_title"] == "Shop — home"
-    promo = next(e for e in events if e.get("element_id") == "promo")
-    assert promo["touchpoint"] == "banner_ad" and promo["text"] == "Spring sale"
+    assert view["touchpoint"] == "product_page"
+    assert view["attributes"]["page_title"] == "Shop — home"
+    promo = next(e for e in events if e["attributes"].get("element_id") == "promo")
+    assert promo["touchpoint"] == "banner_ad" and promo["attributes"]["text"] == "Spring sale"
     form = next(e for e in events if e["event_name"] == "form_submit")
     assert form["is_conversion"] is True and form["touchpoint"] == "checkout"
     assert "+7 900" not in json.dumps(events)  # typed values are never sent

@@ -32,11 +32,18 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    model_validator,
+)
 
 from touchpath.errors import TouchpathError
 from touchpath.ingest import staging
@@ -102,23 +109,42 @@ class CollectedEvent(BaseModel):
             raise ValueError("a money value needs its currency")
         return self
 
-    def line(self) -> str:
-        """The event as one line of the JSON Lines file the merger imports.
 
-        Attributes become top-level keys: the JSON Lines reader keeps every key that is
-        not an event field in the stored ``attributes`` object.
-        """
-        doc: dict[str, Any] = dict(self.attributes)
-        for name in CANONICAL_FIELDS:
-            value = getattr(self, name)
-            if value is not None:
-                doc[name] = value
-        doc["ts"] = self.ts.astimezone(UTC).isoformat().replace("+00:00", "Z")
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+_event = TypeAdapter(CollectedEvent)
+_ATTRIBUTES = b'"attributes":'
 
 
-def event_items(events: list[CollectedEvent]) -> list[staging.Item]:
-    return [(e.event_id, e.line()) for e in events]
+def serializer(events: list[CollectedEvent]) -> staging.Serialize:
+    """The staging payload of the chosen events: JSON Lines, serialised by pydantic.
+
+    Fields at their defaults are left out (the import gives them the same defaults).
+    """
+
+    def serialize(chosen: list[int]) -> bytes:
+        return b"\n".join(_event.dump_json(events[i], exclude_defaults=True) for i in chosen)
+
+    return serialize
+
+
+def import_lines(payload: bytes) -> bytes:
+    """A staged payload as the JSON Lines the import reads.
+
+    Attributes become top-level keys: the JSON Lines reader keeps every key that is not
+    an event field in the stored ``attributes`` object (:class:`CollectedEvent` refuses
+    attribute names that are event fields). Lines without attributes pass unchanged, so
+    the common case costs no Python per event.
+    """
+    if _ATTRIBUTES not in payload:
+        return payload
+    lines = []
+    for line in payload.split(b"\n"):
+        if _ATTRIBUTES in line:
+            event = json.loads(line)
+            attributes = event.pop("attributes", None) or {}
+            flat = {**attributes, **event}
+            line = json.dumps(flat, ensure_ascii=False, separators=(",", ":")).encode()
+        lines.append(line)
+    return b"\n".join(lines)
 
 
 # -- merging -------------------------------------------------------------------------------
@@ -150,22 +176,22 @@ class MergeReport:
         }
 
 
-Merger = Callable[[Workspace, list[tuple[int, str]], Path, MergeReport], None]
+Merger = Callable[[Workspace, list[tuple[int, bytes]], Path, MergeReport], None]
 
 
 def merge_events(
-    ws: Workspace, rows: list[tuple[int, str]], folder: Path, report: MergeReport
+    ws: Workspace, rows: list[tuple[int, bytes]], folder: Path, report: MergeReport
 ) -> None:
-    """Import staged events (``(seq, line)``) as one JSON Lines file."""
+    """Import staged batches (``(seq, payload)``) as one JSON Lines file."""
     from touchpath.bootstrap import ingest_store, load_catalogue, publish_import
     from touchpath.ingest.pipeline import import_events
 
     first, last = rows[0][0], rows[-1][0]
     path = folder / f"collected-{first:012d}-{last:012d}.jsonl"
-    with path.open("w", encoding="utf-8") as fh:
-        for _seq, line in rows:
-            fh.write(line)
-            fh.write("\n")
+    with path.open("wb") as fh:
+        for _seq, payload in rows:
+            fh.write(import_lines(payload))
+            fh.write(b"\n")
     try:
         result = import_events(ingest_store(ws), path, fmt="jsonl", catalogue=load_catalogue(ws))
         publish_import(ws, result.import_id)
@@ -217,9 +243,12 @@ def merge(
             for kind in kinds or tuple(MERGERS):
                 merger = MERGERS[kind]
                 while rows := staging.pending(con, kind, batch):
+                    before = report.imported + report.duplicates + report.quarantined
                     merger(ws, rows, path.parent, report)
                     staging.mark_merged(con, kind, rows[-1][0])
-                    report.merged += len(rows)
+                    report.merged += (
+                        report.imported + report.duplicates + report.quarantined - before
+                    )
             report.waiting = sum(staging.backlog(con).waiting.values())
         finally:
             con.close()
@@ -239,7 +268,11 @@ def watch(
     parent: int | None = None,
     log: Callable[[str], None] | None = None,
 ) -> None:
-    """Merge every ``interval`` seconds until stopped (or until ``parent`` is gone)."""
+    """Merge every ``interval`` seconds until stopped (or until ``parent`` is gone).
+
+    After a round that took longer than ``interval``, the next one waits as long as it
+    took, so readers of the events store get it at least half of the time.
+    """
     while parent is None or os.getppid() == parent:
         started = time.monotonic()
         for member in group_members(root):
@@ -248,7 +281,10 @@ def watch(
             except TouchpathError as exc:  # a busy or broken store: try again next round
                 if log is not None:
                     log(f"{member}: {exc}")
-        time.sleep(max(0.0, interval - (time.monotonic() - started)))
+        # a merge that takes long (a big store) is followed by as long a rest: the merger
+        # never holds the events file (or a CPU) more than half the time
+        spent = time.monotonic() - started
+        time.sleep(max(interval - spent, spent))
 
 
 class MergerProcess:

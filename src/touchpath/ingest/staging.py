@@ -9,9 +9,11 @@ Why SQLite, and how:
 
 * WAL mode with ``synchronous=FULL``: a commit returns only after the write-ahead log is
   fsync'd, so an acknowledged batch survives a killed process or a power cut.
-* ``item_id`` is unique per kind, so a resent batch adds nothing (``INSERT OR IGNORE``);
-  the ids stay after merging, so a resend long after is still recognised here (and the
+* Every item id is kept (``ids``, unique per kind), so a resent batch adds nothing; the
+  ids stay after merging, so a resend long after is still recognised here (and the
   import pipeline would drop it anyway: events are deduplicated by ``event_id``).
+* A batch's new items are stored as one row (``staged.payload``, JSON Lines serialised by
+  pydantic): one row per request, not per event, is what keeps appends cheap.
 * ``seq`` only grows, and SQLite has one writer at a time, so rows appear in ``seq``
   order; the merger keeps a watermark per kind (``merged``) and never rereads a row. A
   crash between the import and the watermark update re-imports a batch: harmless, for
@@ -28,7 +30,7 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,19 +42,23 @@ _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS staged (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         kind TEXT NOT NULL,
-        item_id TEXT NOT NULL,
-        line TEXT NOT NULL,
-        received_at REAL NOT NULL,
-        UNIQUE (kind, item_id)
+        items INTEGER NOT NULL,
+        payload BLOB NOT NULL,
+        received_at REAL NOT NULL
     )""",
+    """CREATE TABLE IF NOT EXISTS ids (
+        kind TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        PRIMARY KEY (kind, item_id)
+    ) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS merged (
         kind TEXT PRIMARY KEY,
         upto INTEGER NOT NULL
     )""",
 )
 
-Item = tuple[str, str]
-"""``(item_id, line)``: the id that makes a resend harmless, and the item as a JSON line."""
+Serialize = Callable[[list[int]], bytes]
+"""Given the positions of a batch's new items, their payload (JSON Lines)."""
 
 
 def staging_path(root: Path) -> Path:
@@ -84,31 +90,55 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def append(con: sqlite3.Connection, kind: str, items: Sequence[Item]) -> int:
-    """Store ``items`` durably in one transaction; returns how many were new."""
-    now = time.time()
+def append(con: sqlite3.Connection, kind: str, ids: Sequence[str], serialize: Serialize) -> int:
+    """Store a batch durably in one transaction; returns how many of its items were new."""
     con.execute("BEGIN IMMEDIATE")
     try:
-        cur = con.executemany(
-            "INSERT OR IGNORE INTO staged (kind, item_id, line, received_at) VALUES (?, ?, ?, ?)",
-            [(kind, item_id, line, now) for item_id, line in items],
-        )
-        new = cur.rowcount
+        new = _insert(con, kind, ids, serialize, time.time())
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return int(new)
+    return new
 
 
-def pending(con: sqlite3.Connection, kind: str, limit: int) -> list[tuple[int, str]]:
-    """Up to ``limit`` staged ``(seq, line)`` of ``kind`` not merged yet, in arrival order."""
+def _insert(
+    con: sqlite3.Connection, kind: str, ids: Sequence[str], serialize: Serialize, now: float
+) -> int:
+    """Inside a transaction: note the new ids, store the new items as one payload row."""
+    fresh = [
+        i
+        for i, item_id in enumerate(ids)
+        if con.execute(
+            "INSERT OR IGNORE INTO ids (kind, item_id) VALUES (?, ?)", (kind, item_id)
+        ).rowcount
+    ]
+    if fresh:
+        con.execute(
+            "INSERT INTO staged (kind, items, payload, received_at) VALUES (?, ?, ?, ?)",
+            (kind, len(fresh), serialize(fresh), now),
+        )
+    return len(fresh)
+
+
+def pending(con: sqlite3.Connection, kind: str, limit: int) -> list[tuple[int, bytes]]:
+    """Staged ``(seq, payload)`` of ``kind`` not merged yet, in arrival order.
+
+    As many rows as hold at most ``limit`` items (at least one row).
+    """
     rows = con.execute(
-        "SELECT seq, line FROM staged WHERE kind = ? AND seq > "
-        "coalesce((SELECT upto FROM merged WHERE kind = ?), 0) ORDER BY seq LIMIT ?",
-        (kind, kind, limit),
-    ).fetchall()
-    return [(int(seq), str(line)) for seq, line in rows]
+        "SELECT seq, items, payload FROM staged WHERE kind = ? AND seq > "
+        "coalesce((SELECT upto FROM merged WHERE kind = ?), 0) ORDER BY seq",
+        (kind, kind),
+    )
+    taken: list[tuple[int, bytes]] = []
+    total = 0
+    for seq, items, payload in rows:
+        if taken and total + int(items) > limit:
+            break
+        taken.append((int(seq), bytes(payload)))
+        total += int(items)
+    return taken
 
 
 def mark_merged(con: sqlite3.Connection, kind: str, upto: int) -> None:
@@ -132,22 +162,25 @@ class Backlog:
 
 
 def backlog(con: sqlite3.Connection) -> Backlog:
-    rows = con.execute(
-        "SELECT s.kind, count(*), count(*) FILTER (WHERE s.seq > coalesce(m.upto, 0)) "
-        "FROM staged s LEFT JOIN merged m ON m.kind = s.kind GROUP BY s.kind"
+    staged = con.execute("SELECT kind, count(*) FROM ids GROUP BY kind").fetchall()
+    waiting = con.execute(
+        "SELECT s.kind, sum(s.items) FROM staged s LEFT JOIN merged m ON m.kind = s.kind "
+        "WHERE s.seq > coalesce(m.upto, 0) GROUP BY s.kind"
     ).fetchall()
+    found = {str(k): 0 for k, _n in staged}
     return Backlog(
-        staged={str(k): int(n) for k, n, _w in rows},
-        waiting={str(k): int(w) for k, _n, w in rows},
+        staged={str(k): int(n) for k, n in staged},
+        waiting={**found, **{str(k): int(w) for k, w in waiting}},
     )
 
 
 class _Job:
-    __slots__ = ("future", "items", "kind")
+    __slots__ = ("future", "ids", "kind", "serialize")
 
-    def __init__(self, kind: str, items: Sequence[Item]) -> None:
+    def __init__(self, kind: str, ids: Sequence[str], serialize: Serialize) -> None:
         self.kind = kind
-        self.items = items
+        self.ids = ids
+        self.serialize = serialize
         self.future: Future[int] = Future()
 
 
@@ -170,8 +203,9 @@ class GroupWriter:
         if self._error is not None:
             raise self._error
 
-    def submit(self, kind: str, items: Sequence[Item]) -> Future[int]:
-        job = _Job(kind, items)
+    def submit(self, kind: str, ids: Sequence[str], serialize: Serialize) -> Future[int]:
+        """Queue a batch (its item ids; ``serialize`` gives the payload of the new ones)."""
+        job = _Job(kind, ids, serialize)
         if not self._thread.is_alive():
             job.future.set_exception(RuntimeError("the staging writer has stopped"))
         else:
@@ -197,7 +231,7 @@ class GroupWriter:
                 if job is None:
                     return
                 jobs = [job]
-                count = len(job.items)
+                count = len(job.ids)
                 stop = False
                 while count < self.max_items:
                     try:
@@ -208,7 +242,7 @@ class GroupWriter:
                         stop = True
                         break
                     jobs.append(more)
-                    count += len(more.items)
+                    count += len(more.ids)
                 self._commit(con, jobs)
                 if stop:
                     return
@@ -220,14 +254,7 @@ class GroupWriter:
         now = time.time()
         try:
             con.execute("BEGIN IMMEDIATE")
-            counts = []
-            for job in jobs:
-                cur = con.executemany(
-                    "INSERT OR IGNORE INTO staged (kind, item_id, line, received_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    [(job.kind, item_id, line, now) for item_id, line in job.items],
-                )
-                counts.append(int(cur.rowcount))
+            counts = [_insert(con, job.kind, job.ids, job.serialize, now) for job in jobs]
             con.execute("COMMIT")
         except BaseException as exc:
             if con.in_transaction:

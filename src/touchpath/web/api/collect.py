@@ -25,7 +25,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from touchpath.ingest.collector import EVENT_KIND, CollectedEvent, event_items
+from touchpath.ingest.collector import EVENT_KIND, CollectedEvent, serializer
 from touchpath.ingest.staging import GroupWriter, staging_path
 from touchpath.web.api._deps import AUTH_RESPONSES, ApiCollector, ApiCtx
 
@@ -119,10 +119,11 @@ def parse_batch(body: bytes) -> CollectBatch:
 async def collect(ctx: ApiCollector, request: Request, response: Response) -> CollectResult:
     response.headers.update(CORS)
     batch = parse_batch(await request.body())
-    items = event_items(batch.events)
-    future = writer_for(ctx).submit(KINDS["events"], items)
+    events = batch.events
+    ids = [e.event_id for e in events]
+    future = writer_for(ctx).submit(KINDS["events"], ids, serializer(events))
     stored = await asyncio.wrap_future(future)
-    return CollectResult(received=len(items), stored=stored, duplicates=len(items) - stored)
+    return CollectResult(received=len(ids), stored=stored, duplicates=len(ids) - stored)
 
 
 def schemas() -> dict[str, Any]:
