@@ -13,6 +13,7 @@ RU = {
     "alert": "тревога",
     "no reply in time": "нет ответа вовремя",
     "schedule": "расписание",
+    "task overdue": "задача просрочена",
     "task": "задача",
     "email": "письмо",
     "SMS": "SMS",

@@ -303,3 +303,55 @@ def test_negative_feedback_and_alerts_fire(ws_engine: Any) -> None:
         "CSAT fell",
     )
     assert _run(engine, None).tasks == 0
+
+
+def test_overdue_tasks_escalate_once(ws_engine: Any) -> None:
+    _ws, engine = ws_engine
+    _add_rule(engine, {**LEAD, "actions": LEAD["actions"][:1]})
+    _add_rule(
+        engine,
+        {
+            "name": "escalate_overdue",
+            "trigger": {"kind": "task_overdue", "rules": ["lead_callback"], "grace_minutes": 5},
+            "actions": [
+                {
+                    "kind": "task",
+                    "title": "Overdue: {{ task.title }} ({{ task.manager }})",
+                    "manager": "Head of sales",
+                    "due_minutes": 10,
+                }
+            ],
+        },
+    )
+    now = datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        lead_id = session.scalar(sa.select(RuleRow.id).where(RuleRow.name == "lead_callback"))
+        for key, due, reply in (
+            ("late", 20, None),  # due 20 min from now: overdue at +25
+            ("answered", 20, now),  # replied: never escalates
+            ("other", 20, None),  # made by no rule: not ours to escalate
+        ):
+            session.add(
+                TaskRow(
+                    key=key,
+                    rule_id=lead_id if key != "other" else None,
+                    touchpoint="callback_form",
+                    manager="Анна Смирнова",
+                    customer_id="c1",
+                    title=f"Call {key}",
+                    body="",
+                    status="open",
+                    created_at=now,
+                    due_at=now + timedelta(minutes=due),
+                    first_reply_at=reply,
+                )
+            )
+    assert _run(engine, None, now=now + timedelta(minutes=24)).tasks == 0  # within the grace
+    assert _run(engine, None, now=now + timedelta(minutes=26)).tasks == 1
+    assert _run(engine, None, now=now + timedelta(minutes=40)).tasks == 0  # once
+    escalation = _tasks(engine)[-1]
+    assert (escalation.title, escalation.manager, escalation.touchpoint) == (
+        "Overdue: Call late (Анна Смирнова)",
+        "Head of sales",
+        "callback_form",
+    )

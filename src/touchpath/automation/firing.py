@@ -44,7 +44,7 @@ class Firing:
 
     @property
     def touchpoint(self) -> str | None:
-        for part in ("event", "feedback", "alert"):
+        for part in ("event", "feedback", "alert", "task"):
             tp = self.data.get(part, {}).get("touchpoint")
             if tp:
                 return str(tp)

@@ -64,6 +64,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
             "touchpoint": "online_chat",
         },
         "schedule": {"at": "2026-11-23T09:00:00+00:00"},
+        "task": {
+            "id": 311,
+            "title": "Перезвонить Анне Смирновой",
+            "manager": "Ольга Романова",
+            "touchpoint": "callback_request",
+            "due_at": "2026-11-23T10:30:00+03:00",
+        },
     },
     "en": {
         "customer": {
@@ -108,6 +115,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
             "touchpoint": "online_chat",
         },
         "schedule": {"at": "2026-11-23T09:00:00+00:00"},
+        "task": {
+            "id": 312,
+            "title": "Call John Smith back",
+            "manager": "Olga Romanova",
+            "touchpoint": "callback_request",
+            "due_at": "2026-11-23T10:30:00+00:00",
+        },
     },
 }
 

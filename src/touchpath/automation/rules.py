@@ -1,10 +1,10 @@
 """Rules: a trigger, conditions, actions — pure pydantic types, no I/O.
 
 A rule is what a CRM calls a robot: *when* something happens (an event of a type or at a
-touchpoint, negative feedback, a KPI alert, no reply within N minutes, a schedule), *if*
-the filters hold, *do* these actions (a task for the touchpoint's manager, an email, an
-SMS/messenger message, a webhook, a document). Texts may be given per language
-(``{en: ..., ru: ...}``); the customer's language picks one.
+touchpoint, negative feedback, a KPI alert, no reply within N minutes, a manager's task
+overdue, a schedule), *if* the filters hold, *do* these actions (a task for the
+touchpoint's manager, an email, an SMS/messenger message, a webhook, a document). Texts
+may be given per language (``{en: ..., ru: ...}``); the customer's language picks one.
 
 >>> rule = Rule.model_validate({
 ...     "name": "lead_callback",
@@ -90,8 +90,26 @@ class ScheduleTrigger(Domain):
         return self
 
 
+class TaskOverdueTrigger(Domain):
+    """A task is still unanswered ``grace_minutes`` after its due time (its SLA is breached).
+
+    ``rules`` limits it to tasks made by those rules, ``touchpoint`` to those touchpoints;
+    tasks this rule made itself never escalate again.
+    """
+
+    kind: Literal["task_overdue"] = "task_overdue"
+    rules: list[Slug] = Field(default_factory=list)
+    touchpoint: list[str] = Field(default_factory=list)
+    grace_minutes: int = Field(default=0, ge=0, le=60 * 24 * 30)
+
+
 Trigger = Annotated[
-    EventTrigger | FeedbackTrigger | AlertTrigger | NoReplyTrigger | ScheduleTrigger,
+    EventTrigger
+    | FeedbackTrigger
+    | AlertTrigger
+    | NoReplyTrigger
+    | ScheduleTrigger
+    | TaskOverdueTrigger,
     Field(discriminator="kind"),
 ]
 

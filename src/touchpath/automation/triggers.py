@@ -8,7 +8,8 @@ Sources and how a rule remembers where it stopped (``automation_rules.watermark`
   ``alerts`` (written by :mod:`touchpath.store.feedback`).
 * no reply within N minutes — a start event opens a timer (``automation_timers``); a
   matching event of the same customer before it is due closes it; a due timer fires.
-* schedules — ``last_run_at``.
+* schedules and overdue tasks — ``last_run_at`` (a task is escalated once, when its due
+  time plus the grace falls between two passes).
 
 Every batch is one transaction: the tasks and messages of the firings and the new
 watermarks commit together or not at all (the transactional outbox). A worker that dies
@@ -35,11 +36,12 @@ from touchpath.automation.rules import (
     FeedbackTrigger,
     NoReplyTrigger,
     ScheduleTrigger,
+    TaskOverdueTrigger,
 )
 from touchpath.automation.schedule import due_times, interval_due, parse_cron
 from touchpath.automation.settings import load_settings
 from touchpath.store import crud
-from touchpath.store.automation import RuleRow, TimerRow
+from touchpath.store.automation import RuleRow, TaskRow, TimerRow
 from touchpath.store.feedback import AlertRow, FeedbackRow
 
 BATCH = 2_000
@@ -337,6 +339,62 @@ def poll_feedback_and_alerts(
     return result
 
 
+# -- overdue tasks ------------------------------------------------------------------------
+
+
+def fire_overdue_tasks(
+    *, session: Session, rules: Sequence[StoredRule], ctx: Context
+) -> FireResult:
+    """Escalate tasks that became overdue since the rule last looked (once per task)."""
+    result = FireResult()
+    names = {r.id: r.rule.name for r in list_rules(session=session)}
+    for stored in rules:
+        trigger = stored.rule.trigger
+        if not isinstance(trigger, TaskOverdueTrigger):
+            continue
+        grace = timedelta(minutes=trigger.grace_minutes)
+        since = (stored.last_run_at or stored.created_at) - grace
+        until = ctx.now - grace
+        stmt = (
+            sa.select(TaskRow)
+            .where(
+                TaskRow.status == "open",
+                TaskRow.first_reply_at.is_(None),
+                TaskRow.due_at > since,
+                TaskRow.due_at <= until,
+                sa.or_(TaskRow.rule_id.is_(None), TaskRow.rule_id != stored.id),
+            )
+            .order_by(TaskRow.due_at, TaskRow.id)
+        )
+        if trigger.touchpoint:
+            stmt = stmt.where(TaskRow.touchpoint.in_(trigger.touchpoint))
+        for task in session.scalars(stmt).all():
+            if trigger.rules and names.get(task.rule_id or -1) not in trigger.rules:
+                continue
+            record = _present(
+                {
+                    "id": task.id,
+                    "title": task.title,
+                    "manager": task.manager,
+                    "touchpoint": task.touchpoint,
+                    "customer_id": task.customer_id,
+                    "created_at": _plain(task.created_at),
+                    "due_at": _plain(task.due_at),
+                }
+            )
+            data = {
+                "task": record,
+                "customer": _present({"id": task.customer_id}),
+                "touchpoint": _present(ctx.touchpoints.get(str(task.touchpoint), {})),
+            }
+            result.add(_fire(session, stored, Firing(f"task:{task.id}", data), ctx))
+        session.execute(
+            sa.update(RuleRow).where(RuleRow.id == stored.id).values(last_run_at=ctx.now)
+        )
+        session.commit()
+    return result
+
+
 # -- schedules ----------------------------------------------------------------------------
 
 
@@ -381,4 +439,5 @@ def run_triggers(
     result.add(fire_due_timers(session=session, rules=rules, ctx=ctx))
     result.add(poll_feedback_and_alerts(session=session, rules=rules, ctx=ctx))
     result.add(fire_schedules(session=session, rules=rules, ctx=ctx))
+    result.add(fire_overdue_tasks(session=session, rules=rules, ctx=ctx))
     return result

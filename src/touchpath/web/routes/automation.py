@@ -51,6 +51,7 @@ KIND_LABELS = {
     "alert": N_("alert"),
     "no_reply": N_("no reply in time"),
     "schedule": N_("schedule"),
+    "task_overdue": N_("task overdue"),
     "task": N_("task"),
     "email": N_("email"),
     "sms": N_("SMS"),
