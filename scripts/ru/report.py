@@ -81,4 +81,46 @@ RU = {
     "Report written to {file}": "Отчёт записан в {file}",
     "Download the report": "Скачать отчёт",
     "Report": "Отчёт",
+    "Audits against competitors": "Аудиты против конкурентов",
+    "Customer feedback": "Отзывы клиентов",
+    "Improvement plan": "План улучшений",
+    "No audits yet: walk your customers' path and your competitors', then import the scores.": (
+        "Аудитов пока нет: пройдите путь своего клиента и клиента конкурентов, затем "
+        "импортируйте оценки."
+    ),
+    "Weighted audit scores (0–100%) of our touchpoints and the same touchpoints at each "
+    "competitor; touchpoints a competitor has and we lack are listed below.": (
+        "Взвешенные оценки аудита (0–100 %) наших точек контакта и тех же точек у каждого "
+        "конкурента; точки, которые есть у конкурентов, но нет у нас, перечислены ниже."
+    ),
+    "Ours": "Наши",
+    "No customer feedback yet: import survey answers and reviews.": (
+        "Отзывов клиентов пока нет: импортируйте ответы на опросы и отзывы."
+    ),
+    "NPS with its 95% interval, CSAT (share of 4–5) and the share of negative reactions per "
+    "touchpoint, from the customers' own answers and reviews.": (
+        "NPS с 95-процентным интервалом, CSAT (доля оценок 4–5) и доля негативных реакций по "
+        "точкам контакта — по ответам и отзывам самих клиентов."
+    ),
+    "Nothing to rank yet: the plan needs audits, events or feedback.": (
+        "Пока нечего ранжировать: плану нужны аудиты, события или отзывы."
+    ),
+    "What to fix first: impact = importance from the data × gap to the target or the best "
+    "competitor × negativity of the customers' reactions.": (
+        "Что исправлять первым: влияние = важность по данным × отставание от цели или лучшего "
+        "конкурента × негатив в реакциях клиентов."
+    ),
+    "Missing touchpoints": "Пропущенные точки контакта",
+    "Missed channels": "Упущенные каналы",
+    "Our audience is there, we are not:": "Наша аудитория там есть, а нас нет:",
+    "{n} answers and reviews.": "Ответов и отзывов: {n}.",
+    "Answers": "Ответы",
+    "95% interval": "95 % интервал",
+    "negative": "негатив",
+    "What to fix": "Что исправить",
+    "Impact": "Влияние",
+    "Why": "Почему",
+    "{n} more items in the workspace's plan: touchpath audit plan": (
+        "Ещё пунктов в плане области: {n} — touchpath audit plan"
+    ),
 }

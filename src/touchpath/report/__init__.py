@@ -11,6 +11,7 @@ from pathlib import Path
 
 from touchpath.errors import TouchpathError
 from touchpath.i18n import LANGUAGES, _
+from touchpath.report import quality  # noqa: F401  (registers the quality sections)
 from touchpath.report.pdf import PdfError, html_to_pdf
 from touchpath.report.render import Report, build_report, render_html
 from touchpath.report.sections import (
