@@ -351,4 +351,20 @@ RU = {
         "HTML-файл открывается без сети в любом браузере; PDF — тот же отчёт в печатном виде. "
         "На большой области подготовка занимает около минуты."
     ),
+    "Customers' voice": "Голос клиентов",
+    "95% interval {low} … {high}": "95 % интервал {low} … {high}",
+    "negative reactions": "негативных реакций",
+    "{n} answers": "ответов: {n}",
+    "No customer feedback yet. Import it with: touchpath feedback import FILE": (
+        "Отзывов клиентов пока нет. Импортируйте их: touchpath feedback import ФАЙЛ"
+    ),
+    "Open alerts": "Открытые сигналы",
+    "Open the voice of the customer": "Открыть голос клиента",
+    "Fix first": "Исправить в первую очередь",
+    "impact {value}": "влияние {value}",
+    "Open the improvement plan": "Открыть план улучшений",
+    "Tasks": "Задачи",
+    "{breached} past their SLA, {soon} due soon, {open} open.": (
+        "просрочено по SLA: {breached}, скоро срок: {soon}, открыто: {open}."
+    ),
 }

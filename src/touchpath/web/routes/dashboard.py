@@ -13,8 +13,9 @@ from touchpath.labels import N_, label
 from touchpath.model import Catalogue
 from touchpath.store import crud
 from touchpath.web.data import EventsOverview, try_events_overview
-from touchpath.web.deps import Viewer
+from touchpath.web.deps import Ctx, Viewer
 from touchpath.web.pages import NavEntry
+from touchpath.web.routes._analytics import analysis
 from touchpath.web.templating import figure_json, render
 
 router = APIRouter()
@@ -40,8 +41,36 @@ def dashboard(ctx: Viewer) -> Response:
         "top": _top_touchpoints(data, catalogue) if data else [],
         "channel_chart": figure_json(channel_figure(data)) if data and data.events else None,
         "timezone": ctx.ws.config.workspace.timezone if ctx.ws.config.workspace else None,
+        "quality": quality(ctx, have_events=bool(data and data.events)),
     }
     return render(ctx.request, "dashboard.html", context, ctx=ctx)
+
+
+def quality(ctx: Ctx, *, have_events: bool, top: int = 3) -> dict[str, Any]:
+    """Voice of the customer, the plan's first items, open alerts and task SLAs at a glance.
+
+    The plan uses the same cached evidence from the events as the plan page, so both
+    rank alike.
+    """
+    from touchpath.audit import plan
+    from touchpath.audit.signals import event_signals
+    from touchpath.automation.tasks import sla_summary
+    from touchpath.store.feedback import load_feedback
+    from touchpath.voc.alerts import list_alerts
+    from touchpath.voc.kpi import kpi_table
+
+    feedback = load_feedback(session=ctx.db)
+    overall = None
+    if not feedback.empty:
+        overall = kpi_table(feedback, by="all").iloc[0].to_dict()
+    signals = analysis(ctx, "audit.signals", (), event_signals) if have_events else None
+    items = [i for i in plan(session=ctx.db, signals=signals) if i.status != "done"]
+    return {
+        "kpi": overall,
+        "plan": items[:top],
+        "alerts": list_alerts(session=ctx.db, status="open", limit=top),
+        "sla": sla_summary(session=ctx.db),
+    }
 
 
 def _top_touchpoints(
