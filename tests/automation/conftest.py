@@ -85,8 +85,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     schema = f"tp_auto_{uuid.uuid4().hex[:12]}"
     with admin.begin() as con:
         con.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = admin.url.update_query_dict({"options": f"-csearch_path={schema}"})
-    text = url.render_as_string(hide_password=False)
+    pg_url = admin.url.update_query_dict({"options": f"-csearch_path={schema}"})
+    text = pg_url.render_as_string(hide_password=False)
     try:
         migrate.upgrade(text)
         yield text

@@ -32,7 +32,7 @@ CATALOGUE = Catalogue(
     ],
 )
 
-CUSTOMERS = [
+CUSTOMERS: list[dict[str, Any]] = [
     {
         "customer_id": "c1",
         "name": "Анна",

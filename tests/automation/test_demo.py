@@ -51,5 +51,4 @@ def test_demo_history_belongs_to_the_catalogue_owners(tmp_path: Path, business: 
     }
     assert sum(summary.values()) == made
     assert (frame["p90_seconds"] >= frame["median_seconds"]).all()
-    chat = frame.iloc[frame["median_seconds"].idxmin()]
-    assert chat["median_seconds"] < 15 * 60  # the chat desks answer within their SLA, mostly
+    assert frame["median_seconds"].min() < 15 * 60  # the chat desks answer within their SLA, mostly

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -24,11 +25,11 @@ def settings(**changes: object) -> AutomationSettings:
     return base.model_copy(update=changes)
 
 
-def put(engine: sa.Engine, key: str, channel: str, recipient: str, **kw: object) -> bool:
+def put(engine: sa.Engine, key: str, channel: str, recipient: str, **kw: Any) -> bool:
     with Session(engine) as session, session.begin():
         return outbox.enqueue(
             session=session, key=key, channel=channel, recipient=recipient, max_attempts=3, **kw
-        )  # type: ignore[arg-type]
+        )
 
 
 def rows(engine: sa.Engine) -> dict[str, OutboxRow]:
@@ -76,7 +77,7 @@ def test_email_reaches_the_smtp_server(engine: sa.Engine, smtp: Mailbox) -> None
     assert mail["Message-ID"] == message_id("rule:1:ev9:0")
     assert mail["X-Idempotency-Key"] == "rule:1:ev9:0"
     parts = {
-        p.get_content_type(): p.get_payload(decode=True).decode()
+        p.get_content_type(): bytes(p.get_payload(decode=True)).decode()
         for p in mail.walk()
         if not p.is_multipart()
     }

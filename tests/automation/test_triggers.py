@@ -22,7 +22,7 @@ from touchpath.store.db import create_engine
 from touchpath.store.feedback import AlertRow, FeedbackRow
 from touchpath.workspace import Workspace
 
-LEAD = {
+LEAD: dict[str, Any] = {
     "name": "lead_callback",
     "language": "ru",
     "trigger": {"kind": "event", "event_name": ["form_filled"], "touchpoint": ["callback_form"]},
@@ -111,6 +111,7 @@ def test_event_rule_writes_tasks_and_emails_once_in_the_customers_language(
         ("Перезвонить: Анна", "Анна Смирнова", "callback_form", "c1"),
         ("Call back John", "Анна Смирнова", "callback_form", "c2"),
     ]
+    assert tasks[0].due_at is not None
     due = tasks[0].due_at.replace(tzinfo=UTC) - tasks[0].created_at.replace(tzinfo=UTC)
     assert due == timedelta(minutes=15)
     assert tasks[0].created_at.replace(tzinfo=UTC) >= before - timedelta(seconds=1)
@@ -130,7 +131,7 @@ def test_event_rule_writes_tasks_and_emails_once_in_the_customers_language(
     ru = by_to["anna@example.com"]
     assert str(ru["Subject"]) == "Мы перезвоним, Анна"
     html = next(p for p in ru.walk() if p.get_content_type() == "text/html")
-    assert "<p>Здравствуйте, Анна!</p>" in html.get_payload(decode=True).decode()
+    assert "<p>Здравствуйте, Анна!</p>" in bytes(html.get_payload(decode=True)).decode()
     assert str(by_to["john@example.com"]["Subject"]) == "We'll call you back"
 
 

@@ -71,13 +71,16 @@ def _client(app: object, username: str) -> TestClient:
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
-    client.csrf = CSRF.search(client.get("/w/shop/automation").text).group(1)  # type: ignore[attr-defined,union-attr]
+    found = CSRF.search(client.get("/w/shop/automation").text)
+    assert found is not None
+    client.csrf = found.group(1)
     return client
 
 
 def _post(client: TestClient, path: str, data: dict[str, str] | None = None) -> httpx.Response:
-    body = {"csrf_token": client.csrf, **(data or {})}  # type: ignore[attr-defined]
-    return client.post(path, data=body, follow_redirects=False)
+    body = {"csrf_token": client.csrf, **(data or {})}
+    response: httpx.Response = client.post(path, data=body, follow_redirects=False)
+    return response
 
 
 def _rules(root: Path) -> dict[str, bool]:
@@ -161,10 +164,10 @@ def live_server(app: object) -> Iterator[str]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app,
+        app,  # type: ignore[arg-type]
         host="127.0.0.1",
         port=port,
-        log_level="warning",  # type: ignore[arg-type]
+        log_level="warning",
         ws="none",
         lifespan="off",
     )

@@ -267,9 +267,10 @@ def render(
     deadline = time.monotonic() + time_limit
     chunks: list[str] = []
     size = 0
+    active = True  # the frames keep their trace function after the render: disarm it
 
     def local(frame: FrameType, event: str, arg: Any) -> Any:
-        if time.monotonic() > deadline:
+        if active and time.monotonic() > deadline:
             raise _RenderTimeoutError
         return local
 
@@ -280,8 +281,9 @@ def render(
 
     previous = sys.gettrace()
     sys.settrace(tracer)
+    stream = template.generate(dict(data))
     try:
-        for chunk in template.generate(dict(data)):
+        for chunk in stream:
             size += len(chunk)
             if size > max_output:
                 raise TemplateRefusedError(f"template refused: output longer than {max_output}")
@@ -301,6 +303,8 @@ def render(
     except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
         raise TemplateRefusedError(f"template: {type(exc).__name__}: {exc}") from None
     finally:
+        active = False
+        stream.close()
         sys.settrace(previous)
     return "".join(chunks)
 
