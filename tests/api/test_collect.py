@@ -201,3 +201,65 @@ def test_merged_events_show_in_the_analyses(call: Call, site: tuple[Path, Keys])
     merge(find_workspace(site[0] / "shop"))
     after = call("GET", "shop", "viewer", "/funnel?steps=context_ad").json()["steps"][0]
     assert after["customers"] == before["customers"] + 1
+
+
+def test_feedback_rides_along_and_reaches_the_feedback_store(
+    call: Call, site: tuple[Path, Keys]
+) -> None:
+    from touchpath.store.db import create_engine, session_factory
+    from touchpath.store.feedback import FeedbackRow
+
+    answers = [
+        {
+            "feedback_id": "fb-1",
+            "customer_id": "web-1",
+            "ts": "2026-02-02T12:00:00+03:00",
+            "touchpoint": "delivery",
+            "kind": "nps",
+            "score": 9,
+        },
+        {
+            "feedback_id": "fb-2",
+            "ts": "2026-02-02T13:00:00Z",
+            "kind": "text",
+            "text": "Курьер опоздал на два часа",
+            "touchpoint": "delivery",
+        },
+        {
+            "feedback_id": "fb-3",
+            "ts": "2026-02-02T14:00:00Z",
+            "kind": "nps",
+            "score": 5,
+            "touchpoint": "teleport",
+        },
+    ]
+    body = {"events": [event(1)], "feedback": answers}
+    first = call("POST", "shop", "collector", "/collect", json=body)
+    assert first.json() == {"received": 4, "stored": 4, "duplicates": 0}
+    assert call("POST", "shop", "collector", "/collect", json=body).json()["stored"] == 0
+    report = merge(find_workspace(site[0] / "shop"))
+    assert report.imported == 1
+    assert report.feedback == {"imported": 2, "duplicates": 0, "quarantined": 1}  # teleport
+    engine = create_engine(find_workspace(site[0] / "shop").metadata_url)
+    try:
+        with session_factory(engine)() as db:
+            rows = {
+                r.feedback_id: r
+                for r in db.query(FeedbackRow).filter(
+                    FeedbackRow.feedback_id.in_(["fb-1", "fb-2", "fb-3"])
+                )
+            }
+    finally:
+        engine.dispose()
+    assert set(rows) == {"fb-1", "fb-2"}
+    assert rows["fb-1"].score == 9 and rows["fb-1"].customer_id == "web-1"
+    assert rows["fb-2"].text == "Курьер опоздал на два часа"
+
+
+def test_a_bad_feedback_item_names_its_index_and_field(call: Call) -> None:
+    bad = {"feedback_id": "fb-9", "ts": "2026-02-02T12:00:00Z", "kind": "stars", "score": "x"}
+    response = call("POST", "shop", "collector", "/collect", json={"feedback": [bad]})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "feedback", 0, "score"]
+    empty = call("POST", "shop", "collector", "/collect", json={"events": [], "feedback": []})
+    assert empty.status_code == 422

@@ -15,8 +15,9 @@ The path of an event (docs/api.md, "Collector"):
    simply waits for the events file's lock like any import. ``touchpath collect merge``
    runs the same code once, for a cron.
 
-Other kinds of items (feedback) plug in through :data:`MERGERS` and
-:data:`touchpath.web.api.collect.KINDS`.
+Feedback (survey answers, reviews) takes the same way into the feedback import
+(:func:`merge_feedback`); another kind plugs in through :data:`MERGERS` and a field of
+:class:`touchpath.web.api.collect.CollectBatch`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -51,6 +52,7 @@ from touchpath.ingest.mapping import CANONICAL_FIELDS
 from touchpath.workspace import Workspace, find_workspace, group_members
 
 EVENT_KIND = "event"
+FEEDBACK_KIND = "feedback"
 MERGE_BATCH = 200_000
 """Most events one import of a merge takes (a bigger backlog takes several)."""
 
@@ -110,18 +112,40 @@ class CollectedEvent(BaseModel):
         return self
 
 
+class CollectedFeedback(BaseModel):
+    """A survey answer or review as a site or CRM posts it (the fields of ``touchpath
+    feedback import``, docs/voc.md). ``feedback_id`` makes a resent batch harmless."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    feedback_id: str = Field(min_length=1, max_length=200, pattern=_CONTROL)
+    customer_id: Annotated[str, Field(max_length=200, pattern=_CONTROL)] | None = None
+    ts: AwareDatetime
+    touchpoint: Annotated[str, Field(max_length=64)] | None = None
+    stage: Annotated[str, Field(max_length=64)] | None = None
+    channel: Annotated[str, Field(max_length=64)] | None = None
+    kind: Literal["nps", "csat", "ces", "stars", "text"] | None = None
+    score: Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)] | None = None
+    text: Annotated[str, Field(max_length=20_000)] | None = None
+    language: Annotated[str, Field(max_length=8)] | None = None
+
+
 _event = TypeAdapter(CollectedEvent)
+_feedback = TypeAdapter(CollectedFeedback)
 _ATTRIBUTES = b'"attributes":'
 
 
-def serializer(events: list[CollectedEvent]) -> staging.Serialize:
-    """The staging payload of the chosen events: JSON Lines, serialised by pydantic.
+def serializer(items: list[CollectedEvent] | list[CollectedFeedback]) -> staging.Serialize:
+    """The staging payload of the chosen items: JSON Lines, serialised by pydantic.
 
-    Fields at their defaults are left out (the import gives them the same defaults).
+    Fields at their defaults are left out (the imports give them the same defaults).
     """
+    adapter: TypeAdapter[Any] = (
+        _feedback if items and isinstance(items[0], CollectedFeedback) else _event
+    )
 
     def serialize(chosen: list[int]) -> bytes:
-        return b"\n".join(_event.dump_json(events[i], exclude_defaults=True) for i in chosen)
+        return b"\n".join(adapter.dump_json(items[i], exclude_defaults=True) for i in chosen)
 
     return serialize
 
@@ -160,6 +184,7 @@ class MergeReport:
     duplicates: int = 0
     quarantined: int = 0
     imports: list[int] = field(default_factory=list)
+    feedback: dict[str, int] = field(default_factory=dict)
     busy: bool = False
     waiting: int = 0
 
@@ -171,6 +196,7 @@ class MergeReport:
             "duplicates": self.duplicates,
             "quarantined": self.quarantined,
             "imports": self.imports,
+            "feedback": self.feedback,
             "busy": self.busy,
             "waiting": self.waiting,
         }
@@ -203,7 +229,40 @@ def merge_events(
     report.imports.append(result.import_id)
 
 
-MERGERS: dict[str, Merger] = {EVENT_KIND: merge_events}
+def merge_feedback(
+    ws: Workspace, rows: list[tuple[int, bytes]], folder: Path, report: MergeReport
+) -> None:
+    """Import staged feedback through the feedback import (ledger, quarantine, alerts)."""
+    from touchpath.store import crud
+    from touchpath.store.db import create_engine, session_factory
+    from touchpath.voc.alerts import check_alerts
+    from touchpath.voc.importer import import_feedback
+    from touchpath.voc.records import known_from_catalogue
+
+    first, last = rows[0][0], rows[-1][0]
+    path = folder / f"feedback-{first:012d}-{last:012d}.jsonl"
+    with path.open("wb") as fh:
+        for _seq, payload in rows:
+            fh.write(payload)
+            fh.write(b"\n")
+    engine = create_engine(ws.metadata_url)
+    try:
+        with session_factory(engine)() as session:
+            known = known_from_catalogue(crud.load_catalogue(session=session))
+            result = import_feedback(path, session=session, known=known)
+            check_alerts(session=session)
+    finally:
+        engine.dispose()
+        path.unlink(missing_ok=True)
+    for name, count in (
+        ("imported", result.rows_inserted),
+        ("duplicates", result.rows_duplicate),
+        ("quarantined", result.rows_quarantined),
+    ):
+        report.feedback[name] = report.feedback.get(name, 0) + count
+
+
+MERGERS: dict[str, Merger] = {EVENT_KIND: merge_events, FEEDBACK_KIND: merge_feedback}
 """How each kind of staged item reaches its store (feedback joins here)."""
 
 
@@ -243,12 +302,10 @@ def merge(
             for kind in kinds or tuple(MERGERS):
                 merger = MERGERS[kind]
                 while rows := staging.pending(con, kind, batch):
-                    before = report.imported + report.duplicates + report.quarantined
                     merger(ws, rows, path.parent, report)
                     staging.mark_merged(con, kind, rows[-1][0])
-                    report.merged += (
-                        report.imported + report.duplicates + report.quarantined - before
-                    )
+                    # a payload holds one item per line
+                    report.merged += sum(payload.count(b"\n") + 1 for _seq, payload in rows)
             report.waiting = sum(staging.backlog(con).waiting.values())
         finally:
             con.close()

@@ -72,7 +72,9 @@ def build_api(
         if merger:
             from touchpath.ingest.collector import MergerProcess
 
-            process = MergerProcess(site.root)
+            members = list(site.members.values())
+            override = members[0].workspace.metadata_url_override if members else None
+            process = MergerProcess(site.root, metadata_url=override)
             process.start()
         try:
             yield

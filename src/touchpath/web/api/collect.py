@@ -11,8 +11,10 @@ The body is read as JSON whatever its ``Content-Type`` says: the browser snippet
 CORS preflight. Answers carry ``Access-Control-Allow-Origin: *`` (no cookies are used,
 the key is in the request).
 
-Other kinds of items join through :data:`KINDS` (a name → item model and its id): feedback
-is the next one (see docs/api.md).
+A batch may carry feedback (survey answers, reviews) beside or instead of events; it is
+staged the same way and merged through the feedback import. Another kind of item joins
+through :data:`KINDS`, a field of :class:`CollectBatch` and a merger in
+:data:`touchpath.ingest.collector.MERGERS`.
 """
 
 from __future__ import annotations
@@ -23,9 +25,15 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
-from touchpath.ingest.collector import EVENT_KIND, CollectedEvent, serializer
+from touchpath.ingest.collector import (
+    EVENT_KIND,
+    FEEDBACK_KIND,
+    CollectedEvent,
+    CollectedFeedback,
+    serializer,
+)
 from touchpath.ingest.staging import GroupWriter, staging_path
 from touchpath.web.api._deps import AUTH_RESPONSES, ApiCollector, ApiCtx
 
@@ -36,11 +44,18 @@ CORS = {"Access-Control-Allow-Origin": "*"}
 
 
 class CollectBatch(BaseModel):
-    """A batch of touch events (1 to 10,000)."""
+    """A batch of touch events and/or feedback (1 to 10,000 items in all)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    events: list[CollectedEvent] = Field(min_length=1, max_length=MAX_ITEMS)
+    events: list[CollectedEvent] = Field(default_factory=list, max_length=MAX_ITEMS)
+    feedback: list[CollectedFeedback] = Field(default_factory=list, max_length=MAX_ITEMS)
+
+    @model_validator(mode="after")
+    def _one_to_max(self) -> CollectBatch:
+        if not 1 <= len(self.events) + len(self.feedback) <= MAX_ITEMS:
+            raise ValueError(f"a batch holds 1 to {MAX_ITEMS} items (events and feedback)")
+        return self
 
 
 class CollectResult(BaseModel):
@@ -51,7 +66,7 @@ class CollectResult(BaseModel):
     duplicates: int = Field(description="Items whose id was staged before: nothing added")
 
 
-KINDS: dict[str, str] = {"events": EVENT_KIND}
+KINDS: dict[str, str] = {"events": EVENT_KIND, "feedback": FEEDBACK_KIND}
 """Batch field → staged kind; a new kind adds a field to :class:`CollectBatch` and a merger."""
 
 _batch = TypeAdapter(CollectBatch)
@@ -101,7 +116,7 @@ def parse_batch(body: bytes) -> CollectBatch:
     "/collect",
     status_code=202,
     response_model=CollectResult,
-    summary="Send a batch of touch events",
+    summary="Send a batch of touch events and/or feedback",
     responses={
         413: {"description": "The body is over the size limit"},
         422: {"description": "Bad items: every one listed with its index and field"},
@@ -119,11 +134,17 @@ def parse_batch(body: bytes) -> CollectBatch:
 async def collect(ctx: ApiCollector, request: Request, response: Response) -> CollectResult:
     response.headers.update(CORS)
     batch = parse_batch(await request.body())
-    events = batch.events
-    ids = [e.event_id for e in events]
-    future = writer_for(ctx).submit(KINDS["events"], ids, serializer(events))
-    stored = await asyncio.wrap_future(future)
-    return CollectResult(received=len(ids), stored=stored, duplicates=len(ids) - stored)
+    writer = writer_for(ctx)
+    futures = []
+    received = len(batch.events) + len(batch.feedback)
+    if batch.events:
+        ids = [e.event_id for e in batch.events]
+        futures.append(writer.submit(EVENT_KIND, ids, serializer(batch.events)))
+    if batch.feedback:
+        ids = [f.feedback_id for f in batch.feedback]
+        futures.append(writer.submit(FEEDBACK_KIND, ids, serializer(batch.feedback)))
+    stored = sum([await asyncio.wrap_future(f) for f in futures])
+    return CollectResult(received=received, stored=stored, duplicates=received - stored)
 
 
 def schemas() -> dict[str, Any]:
