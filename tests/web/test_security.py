@@ -427,3 +427,21 @@ def test_the_real_hasher_uses_argon2id_with_strong_parameters() -> None:
     # at least OWASP's minimum for argon2id: 19 MiB, 2 passes
     assert hasher.time_cost >= 2 and hasher.memory_cost >= 19 * 1024
     assert hasher.verify(hasher.hash(PASSWORD), PASSWORD)
+
+
+def test_a_refused_upload_leaves_no_open_file(client_for) -> None:
+    """A multipart post without a CSRF token is refused and its temporary file closed.
+
+    The suite turns warnings into errors, so a leaked upload (an unclosed temporary file's
+    ResourceWarning) would fail this test.
+    """
+    import gc
+
+    ann = client_for("ann")
+    refused = ann.post(
+        "/w/shop/audits/import",
+        files={"file": ("audit.csv", b"x" * 2_000_000, "text/csv")},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 403
+    gc.collect()

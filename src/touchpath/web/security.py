@@ -99,11 +99,14 @@ async def csrf_protect(request: Request) -> None:
         return
     expected = request.session.get("csrf")
     sent = request.headers.get(CSRF_HEADER)
+    form = None
     if sent is None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        if form is not None:  # the route never runs, so nobody else closes uploaded files
+            await form.close()
         raise HTTPException(
             status_code=403,
             detail=_("The form has expired or did not come from this site; reload the page."),
