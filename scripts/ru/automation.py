@@ -84,6 +84,17 @@ RU = {
         "шаблоны Jinja с полями customer, event и touchpoint; для каждого языка свой: ru: и en:."
     ),
     "Delete this rule": "Удалить правило",
+    "There is no such document.": "Такого документа нет.",
+    "Documents": "Документы",
+    "Document": "Документ",
+    "Customer": "Клиент",
+    "Generated documents (HTML, PDF); --save writes them to a folder.": (
+        "Созданные документы (HTML, PDF); --save сохраняет их в папку."
+    ),
+    "Write each document's HTML and PDF into this folder.": (
+        "Записать HTML и PDF каждого документа в эту папку."
+    ),
+    "{n} file(s) written to {path}": "файлов записано в {path}: {n}",
     "Preview with sample data": "Предпросмотр на примере",
     "Fix the rule to see its preview.": "Исправьте правило, чтобы увидеть предпросмотр.",
     # CLI: rules

@@ -129,3 +129,64 @@ def test_worker_once_fires_and_delivers_then_tasks_flow(
     with Session(engine) as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(TaskRow)) == 1
     engine.dispose()
+
+
+def test_document_rule_makes_html_and_pdf(ws: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "doc.yaml"
+    rules.write_text(
+        """\
+name: visit_act
+trigger: {kind: event, event_name: [consultation]}
+actions:
+  - kind: document
+    name: Акт оказанных услуг
+    template:
+      ru: "<h1>Акт № {{ event.event_id }}</h1><p>{{ customer.name }}: {{
+        event.value | money('RUB', 'ru') }}</p>"
+      en: "<h1>Certificate {{ event.event_id }}</h1><p>{{ customer.name }}</p>"
+""",
+        encoding="utf-8",
+    )
+    run_json("-w", str(ws), "rules", "add", str(rules))
+    run_json("-w", str(ws), "worker", "--once")
+    from automation.helpers import T0
+    from touchpath.workspace import find_workspace
+
+    add_events(
+        find_workspace(ws),
+        [
+            {
+                "event_id": "v1",
+                "customer_id": "c1",
+                "ts": T0,
+                "event_name": "consultation",
+                "touchpoint": "phone",
+                "seq": 20,
+                "value": 2500.0,
+                "currency": "RUB",
+            },
+            {
+                "event_id": "v2",
+                "customer_id": "c2",
+                "ts": T0,
+                "event_name": "consultation",
+                "touchpoint": "phone",
+                "seq": 21,
+                "value": 90.0,
+                "currency": "RUB",
+            },
+        ],
+    )
+    done = run_json("-w", str(ws), "worker", "--once")
+    assert done["delivered"]["sent"] == 2
+    folder = tmp_path / "docs"
+    listed = run_json("-w", str(ws), "rules", "documents", "--save", str(folder))
+    assert [(d["customer_id"], d["has_pdf"]) for d in listed] == [("c2", True), ("c1", True)]
+    html = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.html")}
+    ru = next(text for text in html.values() if "v1" in text)
+    assert "<h1>Акт № v1</h1><p>Анна: 2\xa0500,00\xa0₽</p>" in ru
+    assert '<html lang="ru">' in ru
+    en = next(text for text in html.values() if "v2" in text)
+    assert "<h1>Certificate v2</h1><p>John</p>" in en
+    pdfs = list(folder.glob("*.pdf"))
+    assert len(pdfs) == 2 and all(p.read_bytes().startswith(b"%PDF-") for p in pdfs)

@@ -146,6 +146,38 @@ def test_edit_rule_as_yaml_with_errors_and_preview(app: object, root: Path) -> N
     assert "evil" not in _rules(root)
 
 
+def test_documents_download_as_attachments(app: object, root: Path) -> None:
+    from datetime import UTC, datetime
+
+    from touchpath.store.automation import DocumentRow
+
+    engine = create_engine(find_workspace(root / "shop").metadata_url)
+    with Session(engine) as session, session.begin():
+        session.add(
+            DocumentRow(
+                key="d1",
+                name="Счёт № 7",
+                customer_id="c9",
+                html="<h1>Счёт</h1><script>alert(1)</script>",
+                pdf=b"%PDF-1.7 x",
+                created_at=datetime.now(UTC),
+            )
+        )
+    engine.dispose()
+    viewer = _client(app, "vic")
+    page = viewer.get("/w/shop/automation").text
+    assert "Счёт № 7" in page
+    [doc_id] = re.findall(r"/automation/documents/(\d+)\.pdf", page)
+    pdf = viewer.get(f"/w/shop/automation/documents/{doc_id}.pdf")
+    assert pdf.content == b"%PDF-1.7 x"
+    assert pdf.headers["content-type"] == "application/pdf"
+    html = viewer.get(f"/w/shop/automation/documents/{doc_id}.html")
+    assert html.headers["content-disposition"].startswith("attachment;")
+    assert "sandbox" in html.headers["content-security-policy"]
+    assert viewer.get("/w/shop/automation/documents/999.pdf").status_code == 404
+    assert viewer.get(f"/w/shop/automation/documents/{doc_id}.exe").status_code == 404
+
+
 def test_done_and_retry_buttons(app: object) -> None:
     analyst = _client(app, "ann")
     page = analyst.get("/w/shop/automation").text

@@ -7,7 +7,13 @@ file or a URL (``<img src="file:///etc/passwd">`` renders as a missing image).
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any, NoReturn
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from touchpath.store.automation import DocumentRow
 
 PAGE_CSS = """
 @page { size: A4; margin: 18mm 16mm; }
@@ -48,3 +54,39 @@ def html_to_pdf(html: str) -> bytes:
     if pdf is None:
         raise DocumentError("WeasyPrint produced no PDF")
     return bytes(pdf)
+
+
+def list_documents(*, session: Session, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest generated documents (without their bodies)."""
+    rows = session.execute(
+        sa.select(
+            DocumentRow.id,
+            DocumentRow.name,
+            DocumentRow.customer_id,
+            DocumentRow.created_at,
+            DocumentRow.pdf.is_not(None).label("has_pdf"),
+        )
+        .order_by(DocumentRow.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": r.id,
+            "name": r.name,
+            "customer_id": r.customer_id,
+            "created_at": (
+                r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=UTC)
+            ),
+            "has_pdf": bool(r.has_pdf),
+        }
+        for r in rows
+    ]
+
+
+def get_document(*, session: Session, document_id: int) -> DocumentRow | None:
+    return session.get(DocumentRow, document_id)
+
+
+def file_name(row: DocumentRow, suffix: str) -> str:
+    """A safe ASCII file name: ``document-<id>.<suffix>`` (names may be Cyrillic)."""
+    return f"document-{row.id}.{suffix}"

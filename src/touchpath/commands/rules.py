@@ -326,6 +326,44 @@ def retry_cmd(
 
 
 @rules_app.command(
+    "documents", help=_("Generated documents (HTML, PDF); --save writes them to a folder.")
+)
+@user_errors
+def documents_cmd(
+    ctx: typer.Context,
+    save: Annotated[
+        Path | None,
+        typer.Option("--save", help=_("Write each document's HTML and PDF into this folder.")),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 50,
+    json_out: JsonOpt = False,
+) -> None:
+    from touchpath.automation.documents import file_name, get_document, list_documents
+
+    written = 0
+    with session_for(ctx) as session:
+        found = list_documents(session=session, limit=limit)
+        if save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            for doc in found:
+                row = get_document(session=session, document_id=doc["id"])
+                assert row is not None
+                (save / file_name(row, "html")).write_text(row.html, encoding="utf-8")
+                written += 1
+                if row.pdf is not None:
+                    (save / file_name(row, "pdf")).write_bytes(row.pdf)
+                    written += 1
+    if json_out:
+        emit_json(found)
+        return
+    for doc in found:
+        pdf = " +PDF" if doc["has_pdf"] else ""
+        out.print(f"{doc['id']} {escape(doc['name'])} {doc['customer_id'] or '—'}{pdf}")
+    if save is not None:
+        err.print(_("{n} file(s) written to {path}").format(n=written, path=save))
+
+
+@rules_app.command(
     "settings", help=_("Show or change the channel settings (SMTP, SMS gateway ...).")
 )
 @user_errors

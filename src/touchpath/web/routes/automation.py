@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import RedirectResponse, Response
 
-from touchpath.automation import outbox, rulebook, tasks
+from touchpath.automation import documents, outbox, rulebook, tasks
 from touchpath.automation.preview import preview_rule
 from touchpath.automation.rulebook import RuleError
 from touchpath.automation.rules import Rule
@@ -96,6 +96,7 @@ def automation_page(
         "outbox": counts,
         "outbox_totals": totals,
         "dead": outbox.list_messages(session=session, status="dead", limit=20),
+        "documents": documents.list_documents(session=session, limit=20),
         "managers": sorted({t.manager for t in everyone if t.manager}),
         "touchpoint_names": {tp.id: tp.name for tp in catalogue.touchpoints},
         "filters": {"manager": manager, "touchpoint": touchpoint, "sla": sla, "status": status},
@@ -216,6 +217,21 @@ def task_done(ctx: Analyst, task_id: int) -> Response:
         ctx.db.rollback()
         flash(ctx.request, str(exc))
     return RedirectResponse(ctx.url("automation"), status_code=303)
+
+
+@router.get("/w/{ws}/automation/documents/{document_id}.{suffix}")
+def document_download(ctx: Viewer, document_id: int, suffix: str) -> Response:
+    """A generated document as a download (never shown inline: it is a template's output)."""
+    row = documents.get_document(session=ctx.db, document_id=document_id)
+    if row is None or suffix not in ("html", "pdf") or (suffix == "pdf" and row.pdf is None):
+        raise HTTPException(status_code=404, detail=_("There is no such document."))
+    body = row.pdf if suffix == "pdf" else row.html.encode()
+    media = "application/pdf" if suffix == "pdf" else "text/html; charset=utf-8"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{documents.file_name(row, suffix)}"',
+        "Content-Security-Policy": "sandbox",
+    }
+    return Response(content=body, media_type=media, headers=headers)
 
 
 @router.post("/w/{ws}/automation/outbox/retry")
