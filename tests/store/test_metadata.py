@@ -103,8 +103,10 @@ def test_a_new_database_has_no_revision(db_url: str) -> None:
 
 
 def test_upgrade_reaches_the_newest_revision(db_url: str) -> None:
+    # revisions are numbered files, each revising the one before: the last file is the head
+    newest = max(p.name[:4] for p in (migrate.MIGRATIONS_DIR / "versions").glob("[0-9]*.py"))
     migrate.upgrade(db_url)
-    assert migrate.current(db_url) == migrate.head() == "0002"
+    assert migrate.current(db_url) == migrate.head() == newest
 
 
 def test_migrations_produce_exactly_the_orm_schema(engine: sa.Engine) -> None:
