@@ -263,3 +263,17 @@ def test_a_bad_feedback_item_names_its_index_and_field(call: Call) -> None:
     assert response.json()["detail"][0]["loc"] == ["body", "feedback", 0, "score"]
     empty = call("POST", "shop", "collector", "/collect", json={"events": [], "feedback": []})
     assert empty.status_code == 422
+
+
+def test_a_cors_preflight_is_answered_without_a_key(client: Any) -> None:
+    response = client.options(
+        "/api/v1/w/shop/collect",
+        headers={
+            "Origin": "https://shop.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
+    assert response.status_code == 204
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "Authorization" in response.headers["access-control-allow-headers"]

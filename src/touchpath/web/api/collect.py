@@ -41,6 +41,12 @@ MAX_ITEMS = 10_000
 """Most items in one batch."""
 
 CORS = {"Access-Control-Allow-Origin": "*"}
+PREFLIGHT = {
+    **CORS,
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type, X-API-Key",
+    "Access-Control-Max-Age": "86400",
+}
 
 
 class CollectBatch(BaseModel):
@@ -145,6 +151,12 @@ async def collect(ctx: ApiCollector, request: Request, response: Response) -> Co
         futures.append(writer.submit(FEEDBACK_KIND, ids, serializer(batch.feedback)))
     stored = sum([await asyncio.wrap_future(f) for f in futures])
     return CollectResult(received=received, stored=stored, duplicates=received - stored)
+
+
+@router.options("/collect", include_in_schema=False)
+async def collect_preflight() -> Response:
+    """CORS preflight, for browser code that posts JSON with the key in a header."""
+    return Response(status_code=204, headers=PREFLIGHT)
 
 
 def schemas() -> dict[str, Any]:
