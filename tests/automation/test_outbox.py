@@ -229,3 +229,28 @@ def test_status_counts_and_retry_dead(engine: sa.Engine, receiver: Receiver) -> 
         assert outbox.retry_dead(session=session) == 1
         session.commit()
         assert outbox.status_counts(session=session)["webhook"]["pending"] == 1
+
+
+def test_gateway_parameters_follow_the_provider(engine: sa.Engine, receiver: Receiver) -> None:
+    from urllib.parse import parse_qs
+
+    s = update_settings(
+        settings(),
+        [
+            f"sms.url={receiver.url}/send",
+            "sms.format=form",
+            'sms.fields={"to": "phone", "text": "message"}',
+            'sms.extra={"sender": "VOLT"}',
+        ],
+    )
+    put(engine, "k-form", "sms", "+79001234567", body="Заказ 42 готов")
+    drain(Deliverer(engine=engine, settings=s), batch=10)
+    [(_path, key, body, headers)] = receiver.requests
+    assert headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert parse_qs(body["raw"]) == {
+        "phone": ["+79001234567"],
+        "message": ["Заказ 42 готов"],
+        "key": ["k-form"],
+        "sender": ["VOLT"],
+    }
+    assert key == "k-form"

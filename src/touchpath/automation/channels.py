@@ -23,6 +23,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Protocol
+from urllib.parse import urlencode
 
 import httpx
 
@@ -154,17 +155,25 @@ class GatewayChannel:
     def send(self, message: Message) -> None:
         if not self.settings.url:
             raise DeliveryError("no SMS gateway: set sms.url in the automation settings")
-        doc = {
+        ours = {
             "to": message.recipient,
             "text": message.body,
             "messenger": message.payload.get("messenger"),
             "key": message.key,
         }
-        headers = {"Content-Type": "application/json", "Idempotency-Key": message.key}
+        doc = {self.settings.fields.get(k, k): v for k, v in ours.items()}
+        doc |= self.settings.extra
+        headers = {"Idempotency-Key": message.key}
         token = self.settings.token()
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        body = json.dumps(doc, ensure_ascii=False).encode()
+        if self.settings.format == "form":
+            form = {k: str(v) for k, v in doc.items() if v is not None}
+            body = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        else:
+            body = json.dumps(doc, ensure_ascii=False).encode()
+            headers["Content-Type"] = "application/json"
         _post(self.client, self.settings.url, body, headers, "SMS gateway")
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import UTC, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
@@ -37,11 +38,19 @@ class SmtpSettings(_Section):
 
 
 class GatewaySettings(_Section):
-    """An HTTP SMS/messenger gateway: touchpath POSTs ``{to, text, messenger, key}`` as JSON."""
+    """An HTTP SMS/messenger gateway: touchpath POSTs ``{to, text, messenger, key}``.
+
+    Providers name their parameters differently: ``fields`` renames ours (``{"to":
+    "phone", "text": "message"}``), ``extra`` adds fixed ones (a sender name, an account
+    id), ``format`` picks a JSON body or an HTML form.
+    """
 
     url: str | None = None
     token_env: str | None = None
     timeout: float = Field(default=10.0, gt=0, le=300)
+    format: Literal["json", "form"] = "json"
+    fields: dict[str, str] = Field(default_factory=dict)
+    extra: dict[str, str] = Field(default_factory=dict)
 
     def token(self) -> str | None:
         return os.environ.get(self.token_env) if self.token_env else None
