@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from datetime import timedelta
 from pathlib import Path
 
@@ -76,3 +77,57 @@ def test_worker_and_imports_share_the_events_file(tmp_path: Path, receiver: Rece
         f"o{i}" for i in range(1, seq + 1)
     )
     assert receiver.duplicates == 0
+
+
+def test_a_busy_events_store_does_not_stop_delivery(tmp_path: Path, receiver: Receiver) -> None:
+    import json
+
+    from cli_support import run
+    from touchpath.automation import outbox
+
+    db_url = f"sqlite:///{tmp_path / 'meta.db'}"
+    ws = make_workspace(tmp_path / "ws", db_url)
+    config = ws.root / "touchpath.toml"
+    config.write_text(config.read_text() + "lock_timeout = 0.3\n", encoding="utf-8")
+    assert tomllib.loads(config.read_text())["events"]["lock_timeout"] == 0.3  # wait briefly
+    engine = create_engine(db_url)
+    with Session(engine) as session, session.begin():
+        rule = Rule.model_validate(
+            {
+                "name": "every_order",
+                "trigger": {"kind": "event", "event_name": ["purchase"]},
+                "actions": [{"kind": "webhook", "url": f"{receiver.url}/orders"}],
+            }
+        )
+        rulebook.save_rule(session=session, rule=rule, backfill=True)
+        outbox.enqueue(
+            session=session,
+            key="queued",
+            channel="webhook",
+            recipient=f"{receiver.url}/x",
+            body="{}",
+        )
+    engine.dispose()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); "
+            "time.sleep(30)",
+            str(ws.root / "events.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"ok"
+        code, out, _err = run("-w", str(ws.root), "worker", "--once", "--json")
+    finally:
+        holder.kill()
+        holder.wait(10)
+        if holder.stdout is not None:
+            holder.stdout.close()
+    assert code == 1  # the rules could not be fired ...
+    doc = json.loads(out)
+    assert "events store is in use" in doc["problems"][0]
+    assert doc["delivered"]["sent"] == 1  # ... yet the queued message went out
+    assert list(receiver.applied) == ["queued"]

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from touchpath.automation import outbox
 from touchpath.automation.channels import CHANNELS, Channel, DeliveryError
 from touchpath.automation.documents import DocumentError, html_to_pdf
+from touchpath.automation.firing import FireResult
 from touchpath.automation.outbox import Message
 from touchpath.automation.ratelimit import TokenBucket
 from touchpath.automation.settings import AutomationSettings, load_settings
@@ -191,10 +192,11 @@ def drain(
 
 @dataclass
 class CycleReport:
-    """What one worker cycle did (for logs and ``--json``)."""
+    """What one worker cycle did (for logs and ``--json``); ``problems`` are one-liners."""
 
     fired: dict[str, int]
     delivered: dict[str, int]
+    problems: list[str] = field(default_factory=list)
 
 
 def event_source(ws: Workspace) -> EventSource | None:
@@ -213,10 +215,23 @@ def event_source(ws: Workspace) -> EventSource | None:
 def run_cycle(
     engine: sa.Engine, deliverer: Deliverer, source: EventSource | None, *, batch: int
 ) -> CycleReport:
-    """Fire the rules once, then deliver until nothing is due."""
-    with session_factory(engine)() as session:
-        fired = run_triggers(session=session, source=source)
-    delivered = drain(deliverer, batch=batch)
+    """Fire the rules once, then deliver until nothing is due.
+
+    A busy events store (an import holds it) or a database that is briefly away does not
+    stop delivery: the rules are fired again on the next cycle, from their watermarks.
+    """
+    problems: list[str] = []
+    try:
+        with session_factory(engine)() as session:
+            fired = run_triggers(session=session, source=source)
+    except (TouchpathError, sa.exc.OperationalError) as exc:
+        problems.append(f"rules not fired this cycle: {str(exc).splitlines()[0]}")
+        fired = FireResult()
+    try:
+        delivered = drain(deliverer, batch=batch)
+    except sa.exc.OperationalError as exc:
+        problems.append(f"delivery paused: {str(exc).splitlines()[0]}")
+        delivered = DeliveryStats()
     return CycleReport(
         fired={
             "matched": fired.matched,
@@ -225,6 +240,7 @@ def run_cycle(
             "failed": fired.failed,
         },
         delivered=delivered.as_dict(),
+        problems=problems,
     )
 
 
@@ -255,6 +271,7 @@ def run_worker(
                 ):
                     for k, v in theirs.items():
                         mine[k] = mine.get(k, 0) + v
+                total.problems += report.problems
                 if on_cycle is not None:
                     on_cycle(report)
                 if once or stop.wait(poll):

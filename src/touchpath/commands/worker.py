@@ -10,6 +10,7 @@ import threading
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from touchpath.commands.shell import JsonOpt, emit_json, err, open_workspace, user_errors
 from touchpath.i18n import _
@@ -51,6 +52,8 @@ def worker(
     signal.signal(signal.SIGINT, on_signal)
 
     def on_cycle(report: CycleReport) -> None:
+        for problem in report.problems:
+            err.print(f"[yellow]{escape(problem)}[/]")
         if json_out or (not any(report.fired.values()) and not any(report.delivered.values())):
             return
         err.print(
@@ -62,4 +65,6 @@ def worker(
 
     total = run_worker(ws, once=once, batch=batch, poll=poll, stop=stop, on_cycle=on_cycle)
     if json_out:
-        emit_json({"fired": total.fired, "delivered": total.delivered})
+        emit_json({"fired": total.fired, "delivered": total.delivered, "problems": total.problems})
+    if once and total.problems:
+        raise typer.Exit(1)
