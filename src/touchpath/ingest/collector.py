@@ -306,6 +306,7 @@ def merge(
                     staging.mark_merged(con, kind, rows[-1][0])
                     # a payload holds one item per line
                     report.merged += sum(payload.count(b"\n") + 1 for _seq, payload in rows)
+            staging.prune(con)
             report.waiting = sum(staging.backlog(con).waiting.values())
         finally:
             con.close()

@@ -9,9 +9,11 @@ Why SQLite, and how:
 
 * WAL mode with ``synchronous=FULL``: a commit returns only after the write-ahead log is
   fsync'd, so an acknowledged batch survives a killed process or a power cut.
-* Every item id is kept (``ids``, unique per kind), so a resent batch adds nothing; the
-  ids stay after merging, so a resend long after is still recognised here (and the
-  import pipeline would drop it anyway: events are deduplicated by ``event_id``).
+* Every item id is kept (``ids``, unique per kind), so a resent batch adds nothing. Ids
+  are kept for :data:`KEEP_IDS` after their batch was merged, then pruned with the
+  batch's row: a resend after that is staged again, and the import drops it (events are
+  deduplicated by ``event_id``, feedback by ``feedback_id``), so it is still stored once.
+  A merged batch's payload is emptied at once: the staging area stays small.
 * A batch's new items are stored as one row (``staged.payload``, JSON Lines serialised by
   pydantic): one row per request, not per event, is what keeps appends cheap.
 * ``seq`` only grows, and SQLite has one writer at a time, so rows appear in ``seq``
@@ -37,6 +39,8 @@ from pathlib import Path
 
 STAGING_DIR = ".collector"
 STAGING_FILE = "staging.sqlite"
+KEEP_IDS = 7 * 24 * 3600.0
+"""Seconds a merged batch's ids are remembered (a week)."""
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS staged (
@@ -49,8 +53,10 @@ _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS ids (
         kind TEXT NOT NULL,
         item_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
         PRIMARY KEY (kind, item_id)
     ) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS ids_seq ON ids (seq)",
     """CREATE TABLE IF NOT EXISTS merged (
         kind TEXT PRIMARY KEY,
         upto INTEGER NOT NULL
@@ -105,18 +111,27 @@ def append(con: sqlite3.Connection, kind: str, ids: Sequence[str], serialize: Se
 def _insert(
     con: sqlite3.Connection, kind: str, ids: Sequence[str], serialize: Serialize, now: float
 ) -> int:
-    """Inside a transaction: note the new ids, store the new items as one payload row."""
+    """Inside a transaction: note the new ids, store the new items as one payload row.
+
+    The ids carry the ``seq`` their row will get: the writer holds the database's write
+    lock, so it is the last ``seq`` given plus one.
+    """
+    [(last,)] = con.execute(
+        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'staged'), 0)"
+    ).fetchall()
+    seq = int(last) + 1
     fresh = [
         i
         for i, item_id in enumerate(ids)
         if con.execute(
-            "INSERT OR IGNORE INTO ids (kind, item_id) VALUES (?, ?)", (kind, item_id)
+            "INSERT OR IGNORE INTO ids (kind, item_id, seq) VALUES (?, ?, ?)",
+            (kind, item_id, seq),
         ).rowcount
     ]
     if fresh:
         con.execute(
-            "INSERT INTO staged (kind, items, payload, received_at) VALUES (?, ?, ?, ?)",
-            (kind, len(fresh), serialize(fresh), now),
+            "INSERT INTO staged (seq, kind, items, payload, received_at) VALUES (?, ?, ?, ?, ?)",
+            (seq, kind, len(fresh), serialize(fresh), now),
         )
     return len(fresh)
 
@@ -142,12 +157,50 @@ def pending(con: sqlite3.Connection, kind: str, limit: int) -> list[tuple[int, b
 
 
 def mark_merged(con: sqlite3.Connection, kind: str, upto: int) -> None:
-    """Move the watermark of ``kind`` forward to ``upto`` (never back)."""
-    con.execute(
-        "INSERT INTO merged (kind, upto) VALUES (?, ?) "
-        "ON CONFLICT (kind) DO UPDATE SET upto = max(upto, excluded.upto)",
-        (kind, upto),
-    )
+    """Move the watermark of ``kind`` forward to ``upto`` (never back); empty the payloads."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        con.execute(
+            "INSERT INTO merged (kind, upto) VALUES (?, ?) "
+            "ON CONFLICT (kind) DO UPDATE SET upto = max(upto, excluded.upto)",
+            (kind, upto),
+        )
+        con.execute(
+            "UPDATE staged SET payload = x'' WHERE kind = ? AND seq <= ? AND payload != x''",
+            (kind, upto),
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def prune(con: sqlite3.Connection, *, keep: float = KEEP_IDS, now: float | None = None) -> int:
+    """Forget merged batches (and their ids) received more than ``keep`` seconds ago."""
+    cutoff = (time.time() if now is None else now) - keep
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        [(last,)] = con.execute(
+            "SELECT max(s.seq) FROM staged s JOIN merged m ON m.kind = s.kind "
+            "WHERE s.received_at < ? AND s.seq <= m.upto",
+            (cutoff,),
+        ).fetchall()
+        forgotten = 0
+        if last is not None:
+            # only batches merged already: a batch still waiting keeps its ids
+            done = (
+                "seq <= ? AND seq <= "
+                "coalesce((SELECT upto FROM merged m WHERE m.kind = {t}.kind), 0)"
+            )
+            forgotten = con.execute(
+                f"DELETE FROM ids WHERE {done.format(t='ids')}", (int(last),)
+            ).rowcount
+            con.execute(f"DELETE FROM staged WHERE {done.format(t='staged')}", (int(last),))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return int(forgotten)
 
 
 @dataclass(frozen=True)
