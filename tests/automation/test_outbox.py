@@ -254,3 +254,40 @@ def test_gateway_parameters_follow_the_provider(engine: sa.Engine, receiver: Rec
         "sender": ["VOLT"],
     }
     assert key == "k-form"
+
+
+def test_header_injection_in_an_email_is_neutralised(engine: sa.Engine, smtp: Mailbox) -> None:
+    s = settings()
+    s.smtp.host, s.smtp.port = smtp.host, smtp.port
+    put(
+        engine,
+        "inj",
+        "email",
+        "anna@example.com",
+        subject="Hi\r\nBcc: thief@evil.example",
+        body="text",
+    )
+    stats = drain(Deliverer(engine=engine, settings=s), batch=10)
+    [mail] = smtp.messages
+    assert mail["Bcc"] is None
+    assert str(mail["Subject"]) == "Hi Bcc: thief@evil.example"
+    assert stats.sent == 1
+
+
+def test_an_unexpected_channel_failure_is_retried_not_fatal(engine: sa.Engine) -> None:
+    class Broken:
+        name = "webhook"
+
+        def send(self, message: object) -> None:
+            raise RuntimeError("library bug")
+
+        def close(self) -> None:
+            pass
+
+    put(engine, "k", "webhook", "http://127.0.0.1:9/x", body="{}")
+    deliverer = Deliverer(
+        engine=engine, settings=settings(), factories={"webhook": lambda s: Broken()}
+    )
+    assert drain(deliverer, batch=10).retried == 1
+    row = rows(engine)["k"]
+    assert (row.status, row.last_error) == ("pending", "RuntimeError: library bug")

@@ -56,6 +56,15 @@ def message_id(key: str, domain: str = "touchpath.invalid") -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
 
+def one_line(text: str) -> str:
+    """A header value on one line: line breaks (header injection) become spaces.
+
+    >>> one_line("Hi\r\nBcc: x@evil.example")
+    'Hi Bcc: x@evil.example'
+    """
+    return " ".join(text.splitlines())
+
+
 class SmtpChannel:
     """Email through the workspace's SMTP server (one connection per batch, reopened on error)."""
 
@@ -83,12 +92,15 @@ class SmtpChannel:
 
     def send(self, message: Message) -> None:
         mail = EmailMessage()
-        mail["From"] = self.settings.sender
-        mail["To"] = message.recipient
-        mail["Subject"] = message.subject or ""
-        mail["Date"] = formatdate(localtime=False)
-        mail["Message-ID"] = message_id(message.key)
-        mail["X-Idempotency-Key"] = message.key
+        try:
+            mail["From"] = self.settings.sender
+            mail["To"] = one_line(message.recipient)
+            mail["Subject"] = one_line(message.subject or "")
+            mail["Date"] = formatdate(localtime=False)
+            mail["Message-ID"] = message_id(message.key)
+            mail["X-Idempotency-Key"] = one_line(message.key)
+        except (ValueError, IndexError) as exc:  # the email package's verdict on an address
+            raise DeliveryError(f"bad email header: {exc}", permanent=True) from None
         if message.payload.get("html"):
             mail.set_content(str(message.payload.get("text") or message.body))
             mail.add_alternative(message.body, subtype="html")

@@ -126,27 +126,32 @@ class Deliverer:
             else:
                 self.channel(msg.channel).send(msg)
                 done = outbox.complete(self.engine, msg, worker=self.worker)
+        except sa.exc.SQLAlchemyError:
+            raise  # the outbox itself is unreachable: nothing to record the failure in
         except (DeliveryError, DocumentError) as exc:
-            permanent = isinstance(exc, DeliveryError) and exc.permanent
-            status = outbox.fail(
-                self.engine,
-                msg,
-                worker=self.worker,
-                error=str(exc),
-                permanent=permanent,
-                base=self.settings.backoff_base_seconds,
-                cap=self.settings.backoff_cap_seconds,
-                rng=self.rng,
-            )
-            if status == "dead":
-                stats.dead += 1
-            else:
-                stats.retried += 1
-            return
-        if done:
-            stats.sent += 1
+            error, permanent = str(exc), isinstance(exc, DeliveryError) and exc.permanent
+        except Exception as exc:  # a library's surprise must not stop the worker
+            error, permanent = f"{type(exc).__name__}: {exc}", False
         else:
-            stats.lost_lease += 1
+            if done:
+                stats.sent += 1
+            else:
+                stats.lost_lease += 1
+            return
+        status = outbox.fail(
+            self.engine,
+            msg,
+            worker=self.worker,
+            error=error,
+            permanent=permanent,
+            base=self.settings.backoff_base_seconds,
+            cap=self.settings.backoff_cap_seconds,
+            rng=self.rng,
+        )
+        if status == "dead":
+            stats.dead += 1
+        else:
+            stats.retried += 1
 
 
 def store_document(engine: sa.Engine, msg: Message, *, worker: str) -> bool:
