@@ -99,3 +99,11 @@ def test_screenshot_in_chromium(live_server: str, browser: object, language: str
     assert heading == ("Голос клиента" if language == "ru" else "Voice of the customer")
     assert problems == []
     context.close()
+
+
+def test_chart_labels_of_unknown_groups_are_plain_text() -> None:
+    from touchpath.web.routes.voice import _shown
+
+    assert _shown({}, "<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
+    assert _shown({"chat": "Чат"}, "chat") == "Чат"
+    assert _shown({}, None) == "—"

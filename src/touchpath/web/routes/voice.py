@@ -73,6 +73,13 @@ def _names(ctx: Ctx, by: str) -> dict[str, str]:
     return {str(c): label(str(c)) for c in {t.channel for t in catalogue.touchpoints}}
 
 
+def _shown(names: dict[str, str], group: object) -> str:
+    """A group's name for a chart: the catalogue's, else its id made safe for Plotly."""
+    if group is None or (isinstance(group, float) and group != group):
+        return "—"
+    return names.get(str(group)) or for_plotly(group)
+
+
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     clean = frame.astype(object).where(frame.notna(), None)
     return [dict(zip(clean.columns, r, strict=True)) for r in clean.itertuples(index=False)]
@@ -97,12 +104,12 @@ def _page(ctx: Ctx, *, error: str | None = None, status_code: int = 200) -> Resp
         trend = kpi_table(feedback, by=by, period=period, invitations=invitations)
         top = table.sort_values("nps_n", ascending=False)["group"].head(TREND_GROUPS).tolist()
         trend = trend.loc[trend["group"].isin(top)]
-        trend = trend.assign(group=trend["group"].map(lambda g: shown.get(g, g)))
+        trend = trend.assign(group=trend["group"].map(lambda g: _shown(shown, g)))
         charts["trend"] = chart(kpi_trend_figure(trend), height=420)
         charts["nps"] = chart(nps_distribution_figure(feedback), height=320)
         labelled = reactions.copy()
         labelled[labelled.columns[0]] = labelled[labelled.columns[0]].map(
-            lambda g: shown.get(g, g) if g is not None else "—"
+            lambda g: _shown(shown, g)
         )
         charts["reactions"] = chart(
             reaction_share_figure(labelled), legend="top", margin={"l": 200}
