@@ -122,3 +122,17 @@ def test_cron_against_a_hand_worked_week() -> None:
 def test_a_rule_needs_an_action() -> None:
     with pytest.raises(ValueError, match="actions"):
         Rule.model_validate({"name": "x", "trigger": {"kind": "event"}, "actions": []})
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    import time
+
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        refs = ", ".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    lines.append("name: bomb")
+    start = time.monotonic()
+    with pytest.raises(RulesFileError, match="more than 200000 YAML nodes"):
+        parse_rules_yaml("\n".join(lines) + "\n", filename="bomb.yaml")
+    assert time.monotonic() - start < 2.0

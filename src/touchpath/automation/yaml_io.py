@@ -29,6 +29,7 @@ from touchpath.errors import FileIssue, TouchpathError
 
 _RULES = TypeAdapter(list[Rule])
 MAX_BYTES = 2_000_000
+MAX_NODES = 200_000
 
 
 class RulesFileError(TouchpathError):
@@ -58,6 +59,9 @@ def load_rules_yaml(path: Path) -> list[Rule]:
 def parse_rules_yaml(text: str, *, filename: str) -> list[Rule]:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if root is not None and _too_many_nodes(root):
+            issue = FileIssue(filename, 1, "rules", f"more than {MAX_NODES} YAML nodes")
+            raise RulesFileError(issue)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -121,6 +125,27 @@ def dump_rules_yaml(rules: Sequence[Rule]) -> str:
         order = ("name", "title", "enabled", "language", "trigger", "conditions", "actions")
         docs.append({k: doc[k] for k in order if k in doc})
     return yaml.safe_dump(docs, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def _too_many_nodes(root: Node) -> bool:
+    """Whether the document expands to more than :data:`MAX_NODES` nodes.
+
+    Aliases are followed, so a "billion laughs" document (anchors nested in anchors) is
+    caught here, before anything walks its expansion.
+    """
+    stack: list[Node] = [root]
+    seen = 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            return True
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return False
 
 
 def _without_tags(data: Any, loc: Sequence[Any]) -> list[Any]:
