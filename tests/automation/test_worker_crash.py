@@ -118,3 +118,38 @@ def test_sigkill_mid_batch_then_restart_delivers_each_message_once(
     assert all(receiver.tries[k] == 1 for k in keys if k != keys[HELD - 1])
     assert receiver.duplicates == 1
     engine.dispose()
+
+
+def test_two_workers_share_the_outbox_without_sending_twice(
+    tmp_path: Path, db_url: str, receiver: Receiver
+) -> None:
+    root = tmp_path / "ws"
+    init_workspace(root, metadata_url=db_url)
+    engine = create_engine(db_url)
+    keys = [f"m{i:03d}" for i in range(60)]
+    with Session(engine) as session, session.begin():
+        save_settings(session=session, settings=AutomationSettings(lease_seconds=30.0))
+        for key in keys:
+            outbox.enqueue(
+                session=session,
+                key=key,
+                channel="webhook",
+                recipient=receiver.url + "/hold/0.05",
+                body="{}",
+            )
+    log = tmp_path / "workers.log"
+    workers = [_start(root, db_url, log) for _ in range(2)]
+    try:
+        _wait(lambda: set(_statuses(engine).values()) == {"sent"}, 90, "all messages sent")
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        for w in workers:
+            w.wait(15)
+    assert [w.returncode for w in workers] == [0, 0], log.read_text()
+    assert sorted(receiver.applied) == keys
+    assert receiver.duplicates == 0 and all(receiver.tries[k] == 1 for k in keys)
+    with Session(engine) as session:
+        owners = set(session.scalars(sa.select(OutboxRow.claimed_by)))
+    assert len(owners) == 2  # both took a share
+    engine.dispose()
