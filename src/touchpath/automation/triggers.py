@@ -206,7 +206,7 @@ def _on_event(
         return FireResult()
     assert isinstance(trigger, NoReplyTrigger)
     ts = row["ts"] if isinstance(row["ts"], datetime) else datetime.fromisoformat(str(row["ts"]))
-    ts = ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+    ts = ts.astimezone(UTC) if ts.tzinfo else ts.replace(tzinfo=UTC)  # stored as UTC
     if trigger.reply.matches(name, tp):
         session.execute(
             sa.update(TimerRow)
