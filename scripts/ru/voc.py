@@ -198,4 +198,8 @@ RU = {
     "{value!r} is not a number": "{value!r} — не число",
     "{value!r} is not a time (expected {expected})": "{value!r} — не время (ожидается {expected})",
     "{value} is outside the {kind} scale {low}–{high}": "{value} вне шкалы {kind} {low}–{high}",
+    "Also: who bought again after answering, by reaction (reads the events).": (
+        "Ещё: кто купил снова после ответа, по реакциям (читает события)."
+    ),
+    "Bought again after answering, by reaction": "Купили снова после ответа, по реакциям",
 }

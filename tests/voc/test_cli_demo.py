@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cli_support import run, run_json
-from touchpath.bootstrap import init_workspace
+from touchpath.bootstrap import init_workspace, write_events
 from touchpath.demo.feedback import store_demo_feedback
 from touchpath.demo.generate import generate
 
@@ -23,6 +23,7 @@ def demo(
     data = generate(business, customers=1500, seed=5)
     root = tmp_path_factory.mktemp(business) / business
     ws = init_workspace(root, catalogue=data.catalogue)
+    write_events(ws, data.events, data.customers, source="test")
     assert store_demo_feedback(ws, business, data.events, data.customers, seed=5) > 1500
     return business, root
 
@@ -83,3 +84,21 @@ def test_bad_arguments_fail_in_one_line(demo: tuple[str, Path], tmp_path: Path) 
         "--workspace", str(root), "feedback", "import", str(tmp_path / "nope.csv")
     )
     assert code == 1 and "nope.csv" in err
+
+
+def test_kpi_with_retention_reads_the_events(demo: tuple[str, Path]) -> None:
+    _business, root = demo
+    doc = run_json("--workspace", str(root), "kpi", "--retention")
+    rows = doc["retention"]
+    assert rows and all(0 <= r["retained"] <= r["customers"] for r in rows)
+    assert any(r["retained"] > 0 for r in rows)  # demo customers do buy again
+    answers = root / "feedback" / "answers.csv"
+    import pandas as pd
+
+    frame = pd.read_csv(answers)
+    rated = frame.loc[frame["kind"] != "text"]  # text reactions come from the model
+    for tp in ("checkout", "delivery"):
+        if tp not in set(frame["touchpoint"]):
+            continue
+        listed = sum(r["customers"] for r in rows if r["touchpoint"] == tp)
+        assert listed >= rated.loc[rated["touchpoint"] == tp, "customer_id"].nunique()

@@ -56,6 +56,13 @@ def kpi(
         str | None,
         typer.Option("--period", help=_("month, week or quarter: one row per period.")),
     ] = None,
+    retention: Annotated[
+        bool,
+        typer.Option(
+            "--retention",
+            help=_("Also: who bought again after answering, by reaction (reads the events)."),
+        ),
+    ] = False,
     json_out: JsonOpt = False,
     html: HtmlOpt = None,
 ) -> None:
@@ -70,19 +77,24 @@ def kpi(
     table = kpi_table(feedback, by=by, period=period, invitations=invitations)
     changes = compare_periods(feedback, by=by, period=period or "month")
     reactions = reaction_table(feedback, by=by)
+    repeat = _retention(ctx, feedback, by) if retention else None
     if json_out:
-        emit_json(
-            {
-                "by": by,
-                "period": period,
-                "feedback": int(feedback.shape[0]),
-                "kpis": frame_json(table),
-                "reactions": frame_json(reactions),
-                "changes": frame_json(changes),
-            }
-        )
+        doc: dict[str, Any] = {
+            "by": by,
+            "period": period,
+            "feedback": int(feedback.shape[0]),
+            "kpis": frame_json(table),
+            "reactions": frame_json(reactions),
+            "changes": frame_json(changes),
+        }
+        if repeat is not None:
+            doc["retention"] = frame_json(repeat)
+        emit_json(doc)
     else:
         show(table, changes, by=by, period=period, total=int(feedback.shape[0]))
+        if repeat is not None:
+            shown = repeat.assign(repeat_rate=repeat["repeat_rate"].map(_share))
+            print_frame(shown, _("Bought again after answering, by reaction"))
     if html is not None:
         from touchpath.charts.voc import kpi_trend_figure, reaction_share_figure
         from touchpath.commands.shell import write_figure
@@ -90,6 +102,19 @@ def kpi(
         trend = kpi_table(feedback, by=by, period=period or "month", invitations=invitations)
         write_figure(kpi_trend_figure(trend), html)
         write_figure(reaction_share_figure(reactions), html.with_suffix(".reactions.html"))
+
+
+def _retention(ctx: typer.Context, feedback: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Repeat purchases after each answer, from the events (docs/voc.md)."""
+    from touchpath.commands.shell import open_events
+    from touchpath.voc.retention import last_purchases, repeat_by_reaction
+
+    ids = feedback["customer_id"].dropna().unique().tolist()
+    last = pd.DataFrame({"customer_id": [], "last_purchase": []})
+    if ids:
+        with open_events(ctx) as (_ws, events):
+            last = last_purchases(events, ids).execute()
+    return repeat_by_reaction(feedback, last, by=by)
 
 
 def show(

@@ -26,6 +26,7 @@ from touchpath.voc.kpi import (
 )
 from touchpath.voc.mapping import FeedbackMapping, load_mapping, parse_mapping
 from touchpath.voc.reactions import negative_shares, reaction_shares
+from touchpath.voc.retention import last_purchases, repeat_by_reaction
 
 __all__ = [
     "AlertConfig",
@@ -38,6 +39,7 @@ __all__ = [
     "find_alerts",
     "import_feedback",
     "kpi_table",
+    "last_purchases",
     "list_alerts",
     "load_mapping",
     "negative_shares",
@@ -45,6 +47,7 @@ __all__ = [
     "parse_mapping",
     "reaction_shares",
     "reaction_table",
+    "repeat_by_reaction",
     "set_alert_status",
     "store_alerts",
 ]

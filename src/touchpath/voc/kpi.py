@@ -162,7 +162,7 @@ def period_labels(ts: pd.Series, period: str) -> pd.Series:
     return monday.dt.strftime("%Y-%m-%d")
 
 
-def _groups(frame: pd.DataFrame, by: str) -> pd.Series:
+def group_values(frame: pd.DataFrame, by: str) -> pd.Series:
     if by not in BY:
         raise KpiError(_("unknown grouping {by!r} (touchpoint, stage, channel, all)").format(by=by))
     if by == "all":
@@ -171,7 +171,7 @@ def _groups(frame: pd.DataFrame, by: str) -> pd.Series:
 
 
 def _keys(frame: pd.DataFrame, by: str, period: str | None) -> list[pd.Series]:
-    keys = [_groups(frame, by).rename("group")]
+    keys = [group_values(frame, by).rename("group")]
     if period is not None:
         keys.append(period_labels(frame["ts"], period).rename("period"))
     return keys
@@ -283,7 +283,7 @@ def reaction_table(feedback: pd.DataFrame, *, by: str = "touchpoint") -> pd.Data
     columns = [by if by != "all" else "group", "positive", "negative", "neutral", "n"]
     if part.empty:
         return pd.DataFrame(columns=columns)
-    groups = _groups(part, by)
+    groups = group_values(part, by)
     counts = pd.crosstab(groups, part["reaction"]).reindex(
         columns=["positive", "negative", "neutral"], fill_value=0
     )
