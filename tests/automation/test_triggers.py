@@ -356,3 +356,40 @@ def test_overdue_tasks_escalate_once(ws_engine: Any) -> None:
         "Head of sales",
         "callback_form",
     )
+
+
+def test_overlong_source_values_never_block_a_batch(ws_engine: Any) -> None:
+    ws, engine = ws_engine
+    _add_rule(
+        engine,
+        {
+            "name": "any_event",
+            "trigger": {"kind": "event"},
+            "actions": [{"kind": "task", "title": "x"}],
+        },
+    )
+    _run(engine, ws)
+    long_tp, long_id = "t" * 120, "e" * 300
+    add_events(
+        ws,
+        [
+            {
+                "event_id": long_id,
+                "customer_id": "c1",
+                "ts": T0,
+                "event_name": "x",
+                "touchpoint": long_tp,
+                "seq": 1,
+            },
+            {
+                "event_id": long_id + "2",
+                "customer_id": "c1",
+                "ts": T0,
+                "event_name": "x",
+                "touchpoint": long_tp,
+                "seq": 2,
+            },
+        ],
+    )
+    assert _run(engine, ws).tasks == 2  # distinct keys although both ids are cut
+    assert [t.touchpoint for t in _tasks(engine)] == [long_tp[:64]] * 2

@@ -33,6 +33,7 @@ from touchpath.automation.rules import (
 )
 from touchpath.automation.templates import TemplateRefusedError, render
 from touchpath.store.automation import KEY, OutboxRow, TaskRow
+from touchpath.store.tables import NAME, SLUG
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,9 @@ def fire(
                     session,
                     key=key,
                     rule_id=stored.id,
-                    touchpoint=firing.touchpoint,
-                    manager=manager,
-                    customer_id=firing.customer_id,
+                    touchpoint=_cut(firing.touchpoint, SLUG),
+                    manager=_cut(manager, NAME),
+                    customer_id=_cut(firing.customer_id, KEY),
                     title=text(action.title)[:200],
                     body=text(action.body),
                     created_at=now,
@@ -177,6 +178,11 @@ def _message(
     html = wrap_html(text(action.template, html=True), title=action.name, language=lang)
     payload = {"pdf": action.pdf, "customer_id": firing.customer_id}
     return "document", action.name, action.name, html, payload
+
+
+def _cut(value: str | None, size: int) -> str | None:
+    """Source data may be longer than a column: a firing must never fail on that."""
+    return value[:size] if value is not None else None
 
 
 def _insert(session: Session, table: Any, values: dict[str, Any], key_column: str) -> bool:

@@ -41,7 +41,7 @@ from touchpath.automation.rules import (
 from touchpath.automation.schedule import due_times, interval_due, parse_cron
 from touchpath.automation.settings import load_settings
 from touchpath.store import crud
-from touchpath.store.automation import RuleRow, TaskRow, TimerRow
+from touchpath.store.automation import KEY, RuleRow, TaskRow, TimerRow
 from touchpath.store.feedback import AlertRow, FeedbackRow
 
 BATCH = 2_000
@@ -212,7 +212,7 @@ def _on_event(
             sa.update(TimerRow)
             .where(
                 TimerRow.rule_id == stored.id,
-                TimerRow.customer_id == str(row["customer_id"]),
+                TimerRow.customer_id == str(row["customer_id"])[:KEY],
                 TimerRow.state == "pending",
                 TimerRow.started_at < ts,
                 TimerRow.due_at >= ts,
@@ -222,15 +222,15 @@ def _on_event(
     if trigger.start.matches(name, tp):
         exists = session.scalar(
             sa.select(TimerRow.id).where(
-                TimerRow.rule_id == stored.id, TimerRow.subject == str(row["event_id"])
+                TimerRow.rule_id == stored.id, TimerRow.subject == str(row["event_id"])[:KEY]
             )
         )
         if exists is None:
             session.add(
                 TimerRow(
                     rule_id=stored.id,
-                    subject=str(row["event_id"]),
-                    customer_id=str(row["customer_id"]),
+                    subject=str(row["event_id"])[:KEY],
+                    customer_id=str(row["customer_id"])[:KEY],
                     started_at=ts,
                     due_at=ts + timedelta(minutes=trigger.minutes),
                     state="pending",
