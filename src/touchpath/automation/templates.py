@@ -300,7 +300,7 @@ def render(
         raise TemplateRefusedError(f"template: {exc}") from None
     except RecursionError:
         raise TemplateRefusedError("template refused: recursion too deep") from None
-    except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
+    except Exception as exc:  # hostile input: any other failure is a refusal, not a crash
         raise TemplateRefusedError(f"template: {type(exc).__name__}: {exc}") from None
     finally:
         active = False
