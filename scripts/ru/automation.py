@@ -76,11 +76,13 @@ RU = {
     "Switch on": "Включить",
     "No rules yet.": "Правил пока нет.",
     "Rule (YAML)": "Правило (YAML)",
-    "Trigger: event, feedback, alert, no_reply or schedule. Actions: task, email, sms, "
-    "webhook, document. Texts are Jinja templates with customer, event and touchpoint "
+    "Trigger: event, feedback, alert, no_reply, task_overdue or schedule. "
+    "Actions: task, email, sms, webhook, document. "
+    "Texts are Jinja templates with customer, event and touchpoint "
     "fields; give one per language as ru: and en:.": (
-        "Триггер: event (событие), feedback (отзыв), alert (тревога), no_reply (нет ответа) "
-        "или schedule (расписание). Действия: task, email, sms, webhook, document. Тексты — "
+        "Триггер: event (событие), feedback (отзыв), alert (тревога), no_reply (нет ответа), "
+        "task_overdue (задача просрочена) или schedule (расписание). "
+        "Действия: task, email, sms, webhook, document. Тексты — "
         "шаблоны Jinja с полями customer, event и touchpoint; для каждого языка свой: ru: и en:."
     ),
     "Delete this rule": "Удалить правило",
