@@ -57,7 +57,7 @@ def message_id(key: str, domain: str = "touchpath.invalid") -> str:
 
 
 def one_line(text: str) -> str:
-    """A header value on one line: line breaks (header injection) become spaces.
+    r"""A header value on one line: line breaks (header injection) become spaces.
 
     >>> one_line("Hi\r\nBcc: x@evil.example")
     'Hi Bcc: x@evil.example'

@@ -79,6 +79,7 @@ def sla_state(
 ) -> str:
     """The SLA state of one task (see the module docstring).
 
+    >>> from datetime import timedelta
     >>> t0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     >>> due = t0 + timedelta(minutes=15)
     >>> sla_state(created_at=t0, due_at=due, first_reply_at=None, status="open",
