@@ -178,3 +178,23 @@ def test_too_few_answers_are_never_significant() -> None:
     strict = compare_periods(frame(march + april), period="month").iloc[0]
     assert loose["p_value"] < 0.001 and bool(loose["significant"])
     assert strict["p_value"] == loose["p_value"] and not strict["significant"]
+
+
+def test_ces_change_is_welchs_test_as_scipy_computes_it() -> None:
+    march = [("2025-03-10", "chat", "ces", s, None) for s in [6, 7, 5, 6, 7, 6, 5, 7, 6, 6, 4]]
+    april = [("2025-04-10", "chat", "ces", s, None) for s in [3, 4, 2, 5, 3, 4, 1, 3, 4, 2, 6, 3]]
+    row = compare_periods(frame(march + april), period="month").iloc[0]
+    ref = stats.ttest_ind(
+        [float(s) for *_, s, _r in april], [float(s) for *_, s, _r in march], equal_var=False
+    )
+    assert row["statistic"] == pytest.approx(ref.statistic)
+    assert row["p_value"] == pytest.approx(ref.pvalue)
+    assert bool(row["significant"]) and row["change"] < 0
+
+
+def test_identical_ces_answers_have_no_test() -> None:
+    rows = [("2025-03-10", "chat", "ces", 5, None)] * 12 + [
+        ("2025-04-10", "chat", "ces", 5, None)
+    ] * 12
+    row = compare_periods(frame(rows), period="month").iloc[0]
+    assert math.isnan(row["p_value"]) and not row["significant"]
