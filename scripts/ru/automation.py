@@ -55,6 +55,7 @@ RU = {
     "Dead letters": "Недоставленные",
     "Created": "Создана",
     "Done": "Готово",
+    "Replied": "Ответили",
     "No tasks match.": "Подходящих задач нет.",
     "Median and 90th percentile from a task's creation to the manager's first reply, in "
     "minutes; the touchpoint's reply speed.": (

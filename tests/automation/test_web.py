@@ -182,6 +182,10 @@ def test_done_and_retry_buttons(app: object) -> None:
     analyst = _client(app, "ann")
     page = analyst.get("/w/shop/automation").text
     task_id = re.search(r"/automation/tasks/(\d+)/done", page).group(1)  # type: ignore[union-attr]
+    assert _post(analyst, f"/w/shop/automation/tasks/{task_id}/reply").status_code == 303
+    page = analyst.get("/w/shop/automation").text
+    assert f"/automation/tasks/{task_id}/reply" not in page  # replied: only "done" is left
+    assert f"/automation/tasks/{task_id}/done" in page
     assert _post(analyst, f"/w/shop/automation/tasks/{task_id}/done").status_code == 303
     assert f"/automation/tasks/{task_id}/done" not in analyst.get("/w/shop/automation").text
     assert _post(analyst, "/w/shop/automation/outbox/retry").status_code == 303

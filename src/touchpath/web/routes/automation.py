@@ -234,6 +234,18 @@ def document_download(ctx: Viewer, document_id: int, suffix: str) -> Response:
     return Response(content=body, media_type=media, headers=headers)
 
 
+@router.post("/w/{ws}/automation/tasks/{task_id}/reply")
+def task_reply(ctx: Analyst, task_id: int) -> Response:
+    """The manager answered the customer (the task stays open until it is done)."""
+    try:
+        tasks.record_reply(session=ctx.db, task_id=task_id)
+        ctx.db.commit()
+    except TaskError as exc:
+        ctx.db.rollback()
+        flash(ctx.request, str(exc))
+    return RedirectResponse(ctx.url("automation"), status_code=303)
+
+
 @router.post("/w/{ws}/automation/outbox/retry")
 def outbox_retry(ctx: Analyst) -> Response:
     n = outbox.retry_dead(session=ctx.db)
