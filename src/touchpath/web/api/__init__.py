@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -21,6 +22,8 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
+from touchpath.ingest.collector import MergerProcess
+from touchpath.ingest.staging import staging_path
 from touchpath.web.api._errors import BodyLimitMiddleware, install_handlers
 from touchpath.web.cache import ResultCache
 from touchpath.web.site import Site
@@ -45,6 +48,33 @@ def discover() -> list[APIRouter]:
     return routers
 
 
+class MergerSupervisor:
+    """Starts the merger process once, on demand; stops it with the app."""
+
+    def __init__(self, site: Site, *, enabled: bool) -> None:
+        self.site = site
+        self.enabled = enabled
+        self.process: MergerProcess | None = None
+        self._lock = threading.Lock()
+
+    def ensure(self) -> None:
+        if not self.enabled or self.process is not None:
+            return
+        with self._lock:
+            if self.process is None:
+                members = list(self.site.members.values())
+                override = members[0].workspace.metadata_url_override if members else None
+                process = MergerProcess(self.site.root, metadata_url=override)
+                process.start()
+                self.process = process
+
+    def stop(self) -> None:
+        with self._lock:
+            process, self.process = self.process, None
+        if process is not None:
+            process.stop()
+
+
 def _operation_id(route: APIRoute) -> str:
     """``touchpoints_get_item`` rather than FastAPI's path-derived names."""
     tag = str(route.tags[0]) if route.tags else "api"
@@ -60,28 +90,24 @@ def build_api(
 ) -> FastAPI:
     """The API application over ``site``.
 
-    ``merger`` starts the collector's merger process with the app (the served folder's
-    staged events reach the events store within seconds).
+    ``merger``: run the collector's merger process beside the app, so staged events reach
+    the events store within seconds. It starts with the app when something is staged
+    already, else with the first batch the collector accepts (a server nobody sends
+    events to runs no extra process), and stops with the app.
     """
+    supervisor = MergerSupervisor(site, enabled=merger)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from touchpath.web.api.collect import close_writers
 
-        process = None
-        if merger:
-            from touchpath.ingest.collector import MergerProcess
-
-            members = list(site.members.values())
-            override = members[0].workspace.metadata_url_override if members else None
-            process = MergerProcess(site.root, metadata_url=override)
-            process.start()
+        if any(staging_path(m.workspace.root).exists() for m in site.members.values()):
+            supervisor.ensure()
         try:
             yield
         finally:
             close_writers(app)
-            if process is not None:
-                process.stop()
+            supervisor.stop()
 
     api = FastAPI(
         title="touchpath API",
@@ -95,6 +121,7 @@ def build_api(
     api.state.site = site
     api.state.cache = cache or ResultCache()
     api.state.writers = {}
+    api.state.merger = supervisor
     for router in discover():
         api.include_router(router)
     install_handlers(api)
@@ -123,7 +150,8 @@ def mount_api(app: FastAPI, *, merger: bool = True) -> FastAPI:
     """Serve the API at ``/api/v1`` of the web ``app`` (the one line ``build_app`` calls).
 
     Starlette does not run a mounted app's lifespan, so the API's (the staging writers,
-    the merger process) is chained into the web app's own.
+    the merger process) is chained into the web app's own. Tests that never post to the
+    collector start no merger process.
     """
     api = build_api(app.state.site, cache=app.state.cache, merger=merger)
     app.mount(API_PREFIX, api)

@@ -150,6 +150,8 @@ async def collect(ctx: ApiCollector, request: Request, response: Response) -> Co
         ids = [f.feedback_id for f in batch.feedback]
         futures.append(writer.submit(FEEDBACK_KIND, ids, serializer(batch.feedback)))
     stored = sum([await asyncio.wrap_future(f) for f in futures])
+    if stored:
+        request.app.state.merger.ensure()
     return CollectResult(received=received, stored=stored, duplicates=received - stored)
 
 
