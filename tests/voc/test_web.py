@@ -107,3 +107,22 @@ def test_chart_labels_of_unknown_groups_are_plain_text() -> None:
     assert _shown({}, "<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
     assert _shown({"chat": "Чат"}, "chat") == "Чат"
     assert _shown({}, None) == "—"
+
+
+def test_without_feedback_the_page_says_how_to_add_it(client_for: Client, people: Path) -> None:
+    from sqlalchemy import delete
+
+    from touchpath.store.db import create_engine, session_factory
+    from touchpath.store.feedback import AlertRow, FeedbackRow
+    from touchpath.workspace import find_workspace
+
+    engine = create_engine(find_workspace(people / "clinic").metadata_url)
+    with session_factory(engine)() as session:
+        session.execute(delete(FeedbackRow))
+        session.execute(delete(AlertRow))
+        session.commit()
+    engine.dispose()
+    page = client_for("vic").get("/w/clinic/voice")  # type: ignore[attr-defined]
+    assert page.status_code == 200
+    assert "No feedback yet" in page.text and "touchpath feedback import" in page.text
+    assert "chart-trend" not in page.text and "No alerts" in page.text
