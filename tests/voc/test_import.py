@@ -226,3 +226,38 @@ def test_a_hundred_thousand_rows_in_bulk(session: Session, tmp_path: Path, db_ur
     print(f"\n100,000 feedback rows imported in {elapsed:.1f} s")
     assert report.rows_inserted == n and count(session, FeedbackRow) == n
     assert elapsed < 60
+
+
+def test_a_google_forms_export_with_its_mapping(session: Session) -> None:
+    from touchpath.voc.mapping import load_mapping
+
+    folder = Path(__file__).parent / "data" / "exports"
+    known = Known(
+        touchpoints={"support_chat": (None, "online_chat"), "delivery": (None, "delivery")}
+    )
+    mapping = load_mapping(folder / "google_forms.yaml")
+    report = import_feedback(
+        folder / "google_forms.csv", session=session, mapping=mapping, known=known
+    )
+    # line 5 has no score; line 6 names a place the catalogue does not have
+    assert (report.rows_read, report.rows_inserted, report.rows_quarantined) == (5, 3, 2)
+    bad = {q.line: q for q in session.scalars(select(FeedbackQuarantineRow))}
+    assert bad[5].field == "Насколько вероятно, что вы порекомендуете нас друзьям? (0–10)"
+    assert bad[6].field == "Где вы с нами общались?" and "'phone'" in bad[6].reason
+    rows = {r.customer_id: r for r in session.scalars(select(FeedbackRow))}
+    ivan = rows["ivan@example.com"]
+    assert (ivan.touchpoint, ivan.score, ivan.reaction, ivan.channel) == (
+        "support_chat",
+        3,
+        "negative",
+        "online_chat",
+    )
+    assert ivan.ts.replace(tzinfo=UTC) == datetime(
+        2025, 11, 23, 8, 40, 17, tzinfo=UTC
+    )  # MSK = UTC+3
+    assert ivan.text == "Ждал ответа 40 минут, так и не дождался"
+    assert all(r.feedback_id.startswith("h:") for r in rows.values())
+    again = import_feedback(
+        folder / "google_forms.csv", session=session, mapping=mapping, known=known
+    )
+    assert again.rows_duplicate == 3 and again.rows_inserted == 0
