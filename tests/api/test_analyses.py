@@ -20,7 +20,8 @@ Call = Callable[..., Any]
 def events_of(root: Path, member: str) -> pd.DataFrame:
     con = duckdb.connect(str(root / member / "events.duckdb"), read_only=True)
     try:
-        return con.sql("SELECT * FROM events").to_arrow_table().to_pandas()
+        frame: pd.DataFrame = con.sql("SELECT * FROM events").to_arrow_table().to_pandas()
+        return frame
     finally:
         con.close()
 

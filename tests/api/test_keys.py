@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from touchpath.store.db import create_engine, session_factory
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> sa.orm.Session:
+def db(tmp_path: Path) -> Iterator[sa.orm.Session]:
     url = f"sqlite:///{tmp_path / 'm.db'}"
     migrate.upgrade(url)
     engine = create_engine(url)
