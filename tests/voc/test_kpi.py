@@ -198,3 +198,57 @@ def test_identical_ces_answers_have_no_test() -> None:
     ] * 12
     row = compare_periods(frame(rows), period="month").iloc[0]
     assert math.isnan(row["p_value"]) and not row["significant"]
+
+
+def test_the_vectorised_table_equals_the_scalar_statistics_per_group() -> None:
+    rng = np.random.default_rng(11)
+    n = 3000
+    kinds = rng.choice(["nps", "csat", "ces", "stars", "text"], n)
+    scales = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "stars": (1, 5)}
+    scores = [
+        float(rng.integers(lo, hi + 1)) if k in scales else None
+        for k in kinds
+        for lo, hi in [scales.get(k, (0, 0))]
+    ]
+    fb = pd.DataFrame(
+        {
+            "ts": pd.to_datetime("2025-01-01", utc=True)
+            + pd.to_timedelta(rng.integers(0, 200, n), unit="D"),
+            "touchpoint": rng.choice(["a", "b", "c", None], n),
+            "stage": "s",
+            "channel": "site",
+            "kind": kinds,
+            "score": scores,
+            "reaction": rng.choice(["positive", "negative", "neutral", None], n),
+        }
+    )
+    table = kpi_table(fb, by="touchpoint", period="quarter")
+    for row in table.to_dict("records"):
+        mask = (
+            (fb["touchpoint"] == row["group"])
+            if row["group"] is not None
+            else fb["touchpoint"].isna()
+        )
+        part = fb.loc[mask & (period_labels(fb["ts"], "quarter") == row["period"])]
+        s = {k: part.loc[part["kind"] == k, "score"] for k in scales}
+        assert row["responses"] == len(part)
+        a, c, e = nps_stats(s["nps"]), csat_stats(s["csat"]), ces_stats(s["ces"])
+        assert (row["nps_n"], row["csat_n"], row["ces_n"]) == (a.n, c.n, e.n)
+        for got, want in [
+            (row["nps"], a.nps),
+            (row["nps_low"], a.low),
+            (row["nps_high"], a.high),
+            (row["csat"], c.csat),
+            (row["csat_low"], c.low),
+            (row["csat_high"], c.high),
+            (row["ces"], e.mean),
+            (row["ces_low"], e.low),
+            (row["ces_high"], e.high),
+            (row["stars"], s["stars"].mean()),
+        ]:
+            assert (math.isnan(want) and (got is None or math.isnan(got))) or got == pytest.approx(
+                want
+            )
+        reactions = part["reaction"].dropna()
+        assert row["reactions"] == len(reactions)
+        assert row["negative"] == pytest.approx((reactions == "negative").mean())

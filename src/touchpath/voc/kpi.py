@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal, cast
 
+import numpy as np
 import pandas as pd
 
 from touchpath.errors import TouchpathError
@@ -230,48 +231,94 @@ def kpi_table(
         for key, v in grouped.items():
             g, p = cast(tuple[object, object], key)
             invited[(None if _missing(g) else g, None if _missing(p) else p)] = int(v)
-    rows = []
-    for (group, label), part in frame.groupby(["group", "period"], dropna=False, sort=True):
-        group = None if _missing(group) else group
-        label = None if _missing(label) else label
-        by_kind = {k: part.loc[part["kind"] == k, "score"] for k in ("nps", "csat", "ces", "stars")}
-        n_nps, c, e = (
-            nps_stats(by_kind["nps"]),
-            csat_stats(by_kind["csat"]),
-            ces_stats(by_kind["ces"]),
-        )
-        reactions = part["reaction"].dropna()
-        rated = int(sum(v.size for v in by_kind.values()))
-        n_inv = invited.get((group, label))
-        rows.append(
+    frame["group"] = frame["group"].astype(object).where(frame["group"].notna(), MISSING)
+    frame["period"] = frame["period"].astype(object).where(frame["period"].notna(), MISSING)
+    keys2 = ["group", "period"]
+    out = frame.groupby(keys2, sort=True).size().rename("responses").to_frame()
+    score = frame["score"]
+    for kind in ("nps", "csat", "ces", "stars"):
+        part = frame.loc[(frame["kind"] == kind) & score.notna()]
+        g = part.groupby(keys2)["score"]
+        agg = pd.DataFrame(
             {
-                "group": group,
-                "period": label,
-                "responses": int(part.shape[0]),
-                "nps_n": n_nps.n,
-                "nps": n_nps.nps,
-                "nps_low": n_nps.low,
-                "nps_high": n_nps.high,
-                "csat_n": c.n,
-                "csat": c.csat,
-                "csat_low": c.low,
-                "csat_high": c.high,
-                "ces_n": e.n,
-                "ces": e.mean,
-                "ces_low": e.low,
-                "ces_high": e.high,
-                "stars_n": int(by_kind["stars"].size),
-                "stars": float(by_kind["stars"].mean()) if by_kind["stars"].size else NAN,
-                "reactions": int(reactions.size),
-                **{
-                    r: float((reactions == r).mean()) if reactions.size else NAN
-                    for r in ("positive", "negative", "neutral")
-                },
-                "invitations": n_inv,
-                "response_rate": rated / n_inv if n_inv else NAN,
+                f"{kind}_n": g.size(),
+                f"{kind}_mean": g.mean(),
+                f"{kind}_sd": g.std(ddof=1),
+                f"{kind}_top": part.assign(top=part["score"] >= (9 if kind == "nps" else 4))
+                .groupby(keys2)["top"]
+                .sum(),
+                f"{kind}_low6": part.assign(low=part["score"] <= 6).groupby(keys2)["low"].sum(),
             }
         )
-    return pd.DataFrame(rows, columns=columns)
+        out = out.join(agg, how="left")
+    reacted = frame.loc[frame["reaction"].notna()]
+    counts = pd.crosstab([reacted["group"], reacted["period"]], reacted["reaction"]).reindex(
+        columns=list(REACTIONS), fill_value=0
+    )
+    counts.index.names = keys2
+    out = out.join(counts, how="left")
+    return _finish(out, columns, invited)
+
+
+REACTIONS = ("positive", "negative", "neutral")
+MISSING = "\u2400"
+"""Stands for "no group" / "no period" while grouping (pandas drops None keys)."""
+
+
+def _finish(
+    out: pd.DataFrame, columns: list[str], invited: dict[tuple[object, object], int]
+) -> pd.DataFrame:
+    """The KPI columns from per-group counts, means and deviations (the formulas above)."""
+    from scipy.special import stdtrit
+
+    def n_of(kind: str) -> pd.Series:
+        return out[f"{kind}_n"].fillna(0).astype(int)
+
+    res = pd.DataFrame(index=out.index)
+    res["responses"] = out["responses"].astype(int)
+    # NPS, Wald interval of p − d
+    n = n_of("nps")
+    p = out["nps_top"] / n.where(n > 0)
+    d = out["nps_low6"] / n.where(n > 0)
+    nps = 100 * (p - d)
+    se = 100 * np.sqrt(np.maximum(p + d - (p - d) ** 2, 0.0) / n.where(n > 0))
+    res["nps_n"], res["nps"] = n, nps
+    res["nps_low"] = np.maximum(-100.0, nps - Z95 * se)
+    res["nps_high"] = np.minimum(100.0, nps + Z95 * se)
+    # CSAT, Wilson score interval
+    n = n_of("csat")
+    nn = n.where(n > 0)
+    q = out["csat_top"] / nn
+    z2 = Z95 * Z95
+    centre = (q + z2 / (2 * nn)) / (1 + z2 / nn)
+    half = Z95 / (1 + z2 / nn) * np.sqrt(q * (1 - q) / nn + z2 / (4 * nn * nn))
+    res["csat_n"], res["csat"] = n, 100 * q
+    res["csat_low"] = 100 * np.maximum(0.0, centre - half)
+    res["csat_high"] = 100 * np.minimum(1.0, centre + half)
+    # CES, Student t interval (none for a single answer)
+    n = n_of("ces")
+    mean = out["ces_mean"]
+    t = pd.Series(stdtrit(np.maximum(n - 1, 1), 0.975), index=out.index).where(n > 1)
+    half_t = t * out["ces_sd"] / np.sqrt(n.where(n > 1))
+    res["ces_n"], res["ces"] = n, mean
+    res["ces_low"], res["ces_high"] = mean - half_t, mean + half_t
+    res["stars_n"], res["stars"] = n_of("stars"), out["stars_mean"]
+    counts = out[list(REACTIONS)].fillna(0)
+    total = counts.sum(axis=1)
+    res["reactions"] = total.astype(int)
+    for reaction in REACTIONS:
+        res[reaction] = counts[reaction] / total.where(total > 0)
+    rated = n_of("nps") + n_of("csat") + n_of("ces") + n_of("stars")
+    res = res.reset_index()
+    for key in ("group", "period"):
+        res[key] = res[key].astype(object).where(res[key] != MISSING, None)
+    res["invitations"] = [
+        invited.get((g, p)) for g, p in zip(res["group"], res["period"], strict=True)
+    ]
+    inv = pd.to_numeric(res["invitations"], errors="coerce")
+    res["response_rate"] = rated.to_numpy() / inv.where(inv > 0)
+    res["invitations"] = res["invitations"].astype(object)
+    return res[columns]
 
 
 def _missing(value: object) -> bool:
