@@ -318,7 +318,8 @@ def _classify(records: list[dict[str, object]], classify: Classify) -> None:
     todo = [r for r in records if r["reaction"] is None and r["text"]]
     if not todo:
         return
-    results = classify([str(r["text"]) for r in todo], [r["language"] for r in todo])  # type: ignore[misc]
+    languages = [None if r["language"] is None else str(r["language"]) for r in todo]
+    results = classify([str(r["text"]) for r in todo], languages)
     for record, (reaction, language) in zip(todo, results, strict=True):
         record["reaction"] = reaction
         record["reaction_source"] = "text"
