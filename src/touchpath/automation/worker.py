@@ -218,7 +218,12 @@ def event_source(ws: Workspace) -> EventSource | None:
 
 
 def run_cycle(
-    engine: sa.Engine, deliverer: Deliverer, source: EventSource | None, *, batch: int
+    engine: sa.Engine,
+    deliverer: Deliverer,
+    source: EventSource | None,
+    *,
+    batch: int,
+    stop: threading.Event | None = None,
 ) -> CycleReport:
     """Fire the rules once, then deliver until nothing is due.
 
@@ -233,7 +238,7 @@ def run_cycle(
         problems.append(f"rules not fired this cycle: {str(exc).splitlines()[0]}")
         fired = FireResult()
     try:
-        delivered = drain(deliverer, batch=batch)
+        delivered = drain(deliverer, batch=batch, stop=stop)
     except sa.exc.OperationalError as exc:
         problems.append(f"delivery paused: {str(exc).splitlines()[0]}")
         delivered = DeliveryStats()
@@ -269,7 +274,7 @@ def run_worker(
         source = event_source(ws)
         try:
             while True:
-                report = run_cycle(engine, deliverer, source, batch=batch)
+                report = run_cycle(engine, deliverer, source, batch=batch, stop=stop)
                 for mine, theirs in (
                     (total.fired, report.fired),
                     (total.delivered, report.delivered),
