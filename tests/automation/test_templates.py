@@ -93,3 +93,13 @@ def test_ordinary_templates_work() -> None:
         "{{ customer.email|upper }} {{ [3, 1, 2]|sort|join('-') }} {{ customer.name|length }}"
     )
     assert render(source, DATA) == "0,1,2 ANNA@EXAMPLE.COM 1-2-3 11"
+
+
+def test_times_print_in_the_workspace_time_zone() -> None:
+    data = {"event": {"ts": "2026-11-23T07:15:00+00:00"}, "timezone": "Europe/Moscow"}
+    # 07:15 UTC is 10:15 in Moscow (UTC+3, no daylight saving since 2014)
+    assert "10:15" in render("{{ event.ts|datetime('ru') }}", data)
+    assert "7:15" in render("{{ event.ts|datetime('en', 'short', 'UTC') }}", data)
+    assert "7:15:00" in render("{{ event.ts|datetime('en') }}", {"event": data["event"]})
+    with pytest.raises(TemplateRefusedError, match="unknown time zone"):
+        render("{{ event.ts|datetime('en', 'short', '../../etc/passwd') }}", data)

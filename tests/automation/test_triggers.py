@@ -393,3 +393,20 @@ def test_overlong_source_values_never_block_a_batch(ws_engine: Any) -> None:
     )
     assert _run(engine, ws).tasks == 2  # distinct keys although both ids are cut
     assert [t.touchpoint for t in _tasks(engine)] == [long_tp[:64]] * 2
+
+
+def test_firings_print_times_in_the_workspace_time_zone(ws_engine: Any) -> None:
+    ws, engine = ws_engine
+    _add_rule(
+        engine,
+        {
+            "name": "when",
+            "trigger": {"kind": "event"},
+            "actions": [{"kind": "task", "title": "{{ event.ts|datetime('ru') }}"}],
+        },
+    )
+    _run(engine, ws)
+    add_events(ws, [_ev(1, "c1", "x", "phone")])  # 09:00 UTC
+    with Session(engine) as session:
+        run_triggers(session=session, source=event_source(ws), timezone="Europe/Moscow")
+    assert "12:00:00" in _tasks(engine)[0].title

@@ -96,8 +96,9 @@ def fire(
     owners: Mapping[str, str | None],
     max_attempts: int = 8,
     now: datetime | None = None,
+    timezone: str = "UTC",
 ) -> FireResult:
-    """Run ``stored`` for ``firing`` (the caller commits)."""
+    """Run ``stored`` for ``firing`` (the caller commits); times print in ``timezone``."""
     now = now or datetime.now(UTC)
     result = FireResult()
     rule = stored.rule
@@ -108,6 +109,7 @@ def fire(
     result.matched += 1
     lang = firing.language or rule.language
     data.setdefault("language", lang)
+    data.setdefault("timezone", timezone)
 
     def text(value: Any, *, html: bool = False) -> str:
         return render(pick_text(value, lang, rule.language), data, html=html)

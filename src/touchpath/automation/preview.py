@@ -132,13 +132,18 @@ def sample_data(language: str) -> dict[str, Any]:
 
 
 def preview_rule(
-    rule: Rule, *, language: str | None = None, data: dict[str, Any] | None = None
+    rule: Rule,
+    *,
+    language: str | None = None,
+    data: dict[str, Any] | None = None,
+    timezone: str = "UTC",
 ) -> list[dict[str, Any]]:
     """Each action's rendered texts (or the error), as JSON-ready dicts."""
     lang = language or rule.language
     data = {**(data if data is not None else sample_data(lang))}
     data["rule"] = {"name": rule.name, "title": rule.title}
     data.setdefault("language", lang)
+    data.setdefault("timezone", timezone)
     out: list[dict[str, Any]] = []
     for i, action in enumerate(rule.actions):
         fields: dict[str, tuple[Any, bool]] = {}

@@ -33,10 +33,11 @@ from decimal import Decimal
 from functools import cache
 from types import FrameType
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
 from babel.numbers import format_currency, format_decimal
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, nodes, pass_context
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.filters import FILTERS
@@ -217,8 +218,25 @@ def _number(value: Any, language: str | None = None) -> str:
     return str(format_decimal(Decimal(str(value)), locale=_locale(language)))
 
 
-def _datetime(value: Any, language: str | None = None, fmt: str = "medium") -> str:
+@pass_context
+def _datetime(
+    context: Any,
+    value: Any,
+    language: str | None = None,
+    fmt: str = "medium",
+    timezone: str | None = None,
+) -> str:
+    """A moment in the workspace's time zone (``timezone`` in the data), or the one given.
+
+    Events are stored in UTC; a customer reads "10:15" in Moscow, not "07:15".
+    """
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    zone = timezone or context.get("timezone")
+    if zone and moment.tzinfo is not None:
+        try:
+            moment = moment.astimezone(ZoneInfo(str(zone)))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {str(zone)[:60]!r}") from None
     if fmt not in ("short", "medium", "long"):
         fmt = "medium"
     return str(format_datetime(moment, fmt, locale=_locale(language)))

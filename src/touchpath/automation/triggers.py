@@ -123,14 +123,15 @@ class Context:
     owners: dict[str, str | None]
     now: datetime
     max_attempts: int
+    timezone: str = "UTC"
 
     @classmethod
-    def load(cls, session: Session, now: datetime | None = None) -> Context:
+    def load(cls, session: Session, now: datetime | None = None, timezone: str = "UTC") -> Context:
         catalogue = crud.load_catalogue(session=session)
         tps = {tp.id: tp.model_dump(mode="json") for tp in catalogue.touchpoints}
         owners = {tp.id: tp.owner for tp in catalogue.touchpoints}
         settings = load_settings(session=session)
-        return cls(tps, owners, now or datetime.now(UTC), settings.max_attempts)
+        return cls(tps, owners, now or datetime.now(UTC), settings.max_attempts, timezone)
 
     def event_data(self, row: dict[str, Any]) -> dict[str, Any]:
         event = _present({c: _plain(_json(row.get(c))) for c in EVENT_FIELDS})
@@ -148,6 +149,7 @@ def _fire(session: Session, stored: StoredRule, firing: Firing, ctx: Context) ->
         owners=ctx.owners,
         max_attempts=ctx.max_attempts,
         now=ctx.now,
+        timezone=ctx.timezone,
     )
 
 
@@ -425,14 +427,21 @@ def fire_schedules(*, session: Session, rules: Sequence[StoredRule], ctx: Contex
 
 
 def run_triggers(
-    *, session: Session, source: EventSource | None, now: datetime | None = None
+    *,
+    session: Session,
+    source: EventSource | None,
+    now: datetime | None = None,
+    timezone: str = "UTC",
 ) -> FireResult:
-    """One pass over every enabled rule; commits batch by batch."""
+    """One pass over every enabled rule; commits batch by batch.
+
+    ``timezone`` (the workspace's) is where templates print times.
+    """
     rules = list_rules(session=session, enabled_only=True)
     result = FireResult()
     if not rules:
         return result
-    ctx = Context.load(session, now)
+    ctx = Context.load(session, now, timezone)
     session.commit()  # end the read transaction; each step commits its own batches
     if source is not None:
         result.add(poll_events(session=session, source=source, rules=rules, ctx=ctx))

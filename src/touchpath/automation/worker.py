@@ -224,6 +224,7 @@ def run_cycle(
     *,
     batch: int,
     stop: threading.Event | None = None,
+    timezone: str = "UTC",
 ) -> CycleReport:
     """Fire the rules once, then deliver until nothing is due.
 
@@ -233,7 +234,7 @@ def run_cycle(
     problems: list[str] = []
     try:
         with session_factory(engine)() as session:
-            fired = run_triggers(session=session, source=source)
+            fired = run_triggers(session=session, source=source, timezone=timezone)
     except (TouchpathError, sa.exc.OperationalError) as exc:
         problems.append(f"rules not fired this cycle: {str(exc).splitlines()[0]}")
         fired = FireResult()
@@ -266,6 +267,7 @@ def run_worker(
     """Run cycles until ``stop`` is set (or just one with ``once``); returns the totals."""
     stop = stop or threading.Event()
     engine = create_engine(ws.metadata_url)
+    timezone = ws.config.workspace.timezone if ws.config.workspace else "UTC"
     total = CycleReport(fired={}, delivered={})
     try:
         with session_factory(engine)() as session:
@@ -274,7 +276,9 @@ def run_worker(
         source = event_source(ws)
         try:
             while True:
-                report = run_cycle(engine, deliverer, source, batch=batch, stop=stop)
+                report = run_cycle(
+                    engine, deliverer, source, batch=batch, stop=stop, timezone=timezone
+                )
                 for mine, theirs in (
                     (total.fired, report.fired),
                     (total.delivered, report.delivered),

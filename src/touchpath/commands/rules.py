@@ -264,7 +264,9 @@ def preview_cmd(
             raise TouchpathError(f"{data}:1: " + _("want a JSON object"))
     with session_for(ctx) as session:
         stored = get_rule(session=session, name=name)
-    shown = preview_rule(stored.rule, language=language, data=sample)
+    ws = open_workspace(ctx)
+    timezone = ws.config.workspace.timezone if ws.config.workspace else "UTC"
+    shown = preview_rule(stored.rule, language=language, data=sample, timezone=timezone)
     if json_out:
         emit_json(shown)
         return

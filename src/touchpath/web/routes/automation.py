@@ -111,7 +111,11 @@ def _rule_page(
     if error is None:
         try:
             [rule] = parse_rules_yaml(text, filename="rule.yaml")
-            previews = {lang: preview_rule(rule, language=lang) for lang in ("ru", "en")}
+            config = ctx.ws.config.workspace
+            zone = config.timezone if config else "UTC"
+            previews = {
+                lang: preview_rule(rule, language=lang, timezone=zone) for lang in ("ru", "en")
+            }
         except (RulesFileError, ValueError):
             previews = {}
     context = {
