@@ -97,7 +97,7 @@ RU = {
     "No customer feedback yet: import survey answers and reviews.": (
         "Отзывов клиентов пока нет: импортируйте ответы на опросы и отзывы."
     ),
-    "NPS with its 95% interval, CSAT (share of 4–5) and the share of negative reactions per "
+    "NPS with its interval (95%), CSAT (share of 4–5) and the share of negative reactions per "
     "touchpoint, from the customers' own answers and reviews.": (
         "NPS с 95-процентным интервалом, CSAT (доля оценок 4–5) и доля негативных реакций по "
         "точкам контакта — по ответам и отзывам самих клиентов."
@@ -115,12 +115,15 @@ RU = {
     "Our audience is there, we are not:": "Наша аудитория там есть, а нас нет:",
     "{n} answers and reviews.": "Ответов и отзывов: {n}.",
     "Answers": "Ответы",
-    "95% interval": "95 % интервал",
+    "interval (95%)": "интервал (95 %)",
     "negative": "негатив",
     "What to fix": "Что исправить",
     "Impact": "Влияние",
     "Why": "Почему",
     "{n} more items in the workspace's plan: touchpath audit plan": (
         "Ещё пунктов в плане области: {n} — touchpath audit plan"
+    ),
+    "unknown language {value!r}; choose one of: {choices}": (
+        "неизвестный язык {value!r}; выберите один из: {choices}"
     ),
 }

@@ -352,7 +352,7 @@ RU = {
         "На большой области подготовка занимает около минуты."
     ),
     "Customers' voice": "Голос клиентов",
-    "95% interval {low} … {high}": "95 % интервал {low} … {high}",
+    "interval (95%) {low} … {high}": "интервал (95 %) {low} … {high}",
     "negative reactions": "негативных реакций",
     "{n} answers": "ответов: {n}",
     "No customer feedback yet. Import it with: touchpath feedback import FILE": (

@@ -128,7 +128,7 @@ def voice_section(ctx: ReportContext) -> Section:
         "voice",
         title,
         lead=_(
-            "NPS with its 95% interval, CSAT (share of 4–5) and the share of negative "
+            "NPS with its interval (95%), CSAT (share of 4–5) and the share of negative "
             "reactions per touchpoint, from the customers' own answers and reviews."
         ),
         values={"rows": rows, "total": len(feedback)},

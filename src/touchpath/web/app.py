@@ -23,6 +23,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from touchpath.i18n import _
 from touchpath.store.auth import SESSION_LIFETIME
 from touchpath.web import auth
+from touchpath.web.api import mount_api
 from touchpath.web.cache import ResultCache
 from touchpath.web.deps import LoginRequired
 from touchpath.web.locale import LanguageMiddleware
@@ -84,6 +85,7 @@ def build_app(
     for router in app.state.routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    mount_api(app)
 
     # The last added runs first: headers, then the session, then the language.
     app.add_middleware(LanguageMiddleware)
