@@ -501,6 +501,101 @@ def test_matches_reference(
         assert hist == [sum(lo <= s < hi for s in secs) for lo, hi in itertools.pairwise(edges)]
 
 
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=logs(),
+    seqs=st.lists(st.integers(0, 1), min_size=24, max_size=24),
+    steps=st.lists(step_sets, min_size=2, max_size=4),
+    mode=st.sampled_from(["ordered", "any"]),
+    exclude=st.booleans(),
+)
+def test_matches_reference_when_events_share_ts_and_seq(
+    duckdb_events: MakeEvents,
+    rows: list[dict[str, Any]],
+    seqs: list[int],
+    steps: list[set[str]],
+    mode: str,
+    exclude: bool,
+) -> None:
+    """A repeated ``seq`` (older stores have 0 everywhere): ``event_id`` breaks the tie."""
+    for row, seq in zip(rows, seqs, strict=False):
+        row["seq"] = seq
+    exclusions = {"x"} if exclude else set()
+    expected = reference(rows, steps, mode, None, exclusions)
+    result = funnel(
+        duckdb_events(rows),
+        [matching(s) for s in steps],
+        mode=mode,
+        exclusions=[matching(exclusions)] if exclude else (),
+    )
+    assert result.steps["customers"].tolist() == reference_counts(expected, len(steps))
+    for i in range(1, len(steps)):
+        secs = [r[i] for r in expected.values() if len(r) > i]
+        if secs:
+            assert result.steps.loc[i, "median_seconds"] == pytest.approx(quantile(secs, 0.5))
+
+
+# p and q: two events in one instant with one seq, in event_id order a, b (p) and b, a (q);
+# r: its entry shares (ts, seq) with an exclusion event x.
+SHARED = [
+    ev("p", f"{DAY} 10:00", "a", seq=0, event_id="e1"),
+    ev("p", f"{DAY} 10:00", "b", seq=0, event_id="e2"),
+    ev("q", f"{DAY} 10:00", "b", seq=1, event_id="e3"),
+    ev("q", f"{DAY} 10:00", "a", seq=1, event_id="e4"),
+    ev("r", f"{DAY} 10:00", "a", seq=2, event_id="e5"),
+    ev("r", f"{DAY} 10:00", "x", seq=2, event_id="e6"),
+    ev("r", f"{DAY} 11:00", "b", seq=3, event_id="e7"),
+    ev("s", f"{DAY} 09:00", "a", seq=4, event_id="e8"),
+    ev("s", f"{DAY} 12:00", "b", seq=5, event_id="e9"),
+]
+
+
+@pytest.mark.parametrize(
+    ("mode", "exclude", "expected"),
+    [
+        # step 1 {a, b} takes the smaller event_id: p's a (then b follows), q's b (no b
+        # left for step 2), r's a; s has nothing shared
+        ("ordered", False, [4, 3]),
+        ("any", False, [4, 3]),
+        # r's x is another event than its entry: r converts with x between, so it leaves
+        ("ordered", True, [3, 2]),
+    ],
+)
+def test_shared_ts_and_seq_use_the_exact_order(
+    make_events: MakeEvents,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    exclude: bool,
+    expected: list[int],
+) -> None:
+    """Ties in (ts, seq) are found and the funnel is redone in (ts, seq, event_id) order."""
+    import touchpath.analytics.funnels as funnels
+
+    seen: list[bool] = []
+    tied = funnels._tied
+
+    def spy(*args: Any) -> bool:
+        seen.append(tied(*args))
+        return seen[-1]
+
+    monkeypatch.setattr(funnels, "_tied", spy)
+    steps = [matching({"a", "b"}), matching({"b"})]
+    exclusions = [matching({"x"})] if exclude else []
+    result = funnel(make_events(SHARED), steps, mode=mode, exclusions=exclusions)
+    assert result.steps["customers"].tolist() == expected
+    assert expected == reference_counts(
+        reference(SHARED, [{"a", "b"}, {"b"}], mode, None, {"x"} if exclude else set()), 2
+    )
+    assert seen == [True]
+    # one seq per event: the fast pass stands
+    unique = [{**row, "seq": i} for i, row in enumerate(SHARED)]
+    seen.clear()
+    funnel(make_events(unique), steps, mode=mode, exclusions=exclusions)
+    assert seen == [False]
+
+
 # --- the same funnel on DuckDB and Spark ---------------------------------------------------
 
 

@@ -39,7 +39,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from touchpath.analytics.timeline import epoch_us, micros
+from touchpath.analytics.timeline import epoch_us, micros, order_key
 from touchpath.errors import TouchpathError
 from touchpath.i18n import _, get_language
 from touchpath.model import Catalogue
@@ -312,11 +312,29 @@ def reach(
     entry event to step *i* (null when not reached). Excluded customers are left out.
     ``customers`` (with ``customer_id`` and ``segment``) is needed for ``by="segment"``.
     """
+    return _reach(events, spec, customers, fast=False)
+
+
+def _reach(
+    events: ibis.Table, spec: FunnelSpec, customers: ibis.Table | None, *, fast: bool
+) -> ibis.Table:
+    """:func:`reach`; with ``fast`` (ordered and any-order modes) events are told apart by
+    (ts, seq) alone (see :func:`_matching`), and the table also has the chosen events'
+    keys ``k1`` … ``kk`` and, with exclusions, ``excluded`` instead of dropping customers:
+    what :func:`_tied` needs to check that no two events shared a key.
+    """
     if spec.by == "segment" and customers is None:
         raise FunnelError(_("the segment breakdown needs the customers table"))
-    inner = _reach_strict(events, spec) if spec.mode == "strict" else _reach_ordered(events, spec)
+    fast = fast and spec.mode != "strict"
+    if spec.mode == "strict":
+        inner = _reach_strict(events, spec)
+    else:
+        inner = _reach_ordered(events, spec, fast=fast)
     k = len(spec.steps)
     timed = [f"ms_{i}" for i in range(2, k + 1)]
+    if fast:
+        timed += [f"k{i}" for i in range(1, k + 1)]
+        timed += ["excluded"] if spec.exclusions else []
     keep = ["customer_id", *(["group"] if "group" in inner.columns else []), "reached", *timed]
     table = inner.select(*keep)
     if spec.by == "segment":
@@ -342,16 +360,14 @@ def _within(us: ir.IntegerValue, t1: ir.IntegerValue, spec: FunnelSpec) -> ir.Bo
     return us <= t1 + micros(spec.window)
 
 
-def _reach_ordered(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
-    """Ordered and any-order modes: group-bys and joins, no sort.
+def _matching(events: ibis.Table, spec: FunnelSpec, *, fast: bool) -> ibis.Table:
+    """Events matching some step or exclusion, with ``ts`` in µs, ``code`` and ``key``.
 
-    Events that match no step are dropped first. "The earliest event" is the minimum of
-    the struct (ts, seq, event_id), which also names the chosen event so that no later
-    step takes it again. Step *i* joins the customers at step *i - 1* with the events of
-    step *i* and keeps each customer's earliest candidate: one join and one group-by per
-    step over the matching events only.
+    ``key`` orders a customer's events and names each one: the struct (ts, seq,
+    event_id), or with ``fast`` the number :func:`~touchpath.analytics.timeline.order_key`
+    of (ts, seq), which names an event only while no two share (ts, seq) — true of the
+    store, whose ``seq`` is unique, but not of any table (older stores have ``seq`` 0).
     """
-    k = len(spec.steps)
     base = events.select(
         "customer_id",
         "seq",
@@ -361,13 +377,28 @@ def _reach_ordered(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
         **_entry_columns(events, spec),
     )
     f = base.filter(base.code != 0)
-    f = f.mutate(key=ibis.struct({"ts": f.ts, "seq": f.seq, "id": f.event_id}))
+    if fast:
+        return f.mutate(key=order_key(f.ts, f.seq))
+    return f.mutate(key=ibis.struct({"ts": f.ts, "seq": f.seq, "id": f.event_id}))
+
+
+def _reach_ordered(events: ibis.Table, spec: FunnelSpec, *, fast: bool) -> ibis.Table:
+    """Ordered and any-order modes: group-bys and joins, no sort.
+
+    Events that match no step are dropped first. "The earliest event" is the one with the
+    smallest ``key`` (see :func:`_matching`), which also names the chosen event so that no
+    later step takes it again; its time is the smallest ``ts`` (the key starts with it).
+    Step *i* joins the customers at step *i - 1* with the events of step *i* and keeps
+    each customer's earliest candidate: one join and one group-by per step over the
+    matching events only.
+    """
+    k = len(spec.steps)
+    f = _matching(events, spec, fast=fast)
     first = f.filter(_has(f.code, 0))
-    aggs: dict[str, ir.Value] = {"k1": first.key.min()}
+    aggs: dict[str, ir.Value] = {"k1": first.key.min(), "t1": first.ts.min()}
     if "group" in first.columns:
         aggs["group"] = first.group.argmin(first.key)
     entry = first.group_by(cid=first.customer_id).aggregate(**aggs)
-    entry = entry.mutate(t1=entry.k1["ts"])
     state = entry.select("cid", "t1", "k1", lo="t1")
     found = []
     for i in range(2, k + 1):
@@ -376,16 +407,13 @@ def _reach_ordered(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
         on += [ev.xk != state[f"k{m}"] for m in range(1, i)]  # one event, one step
         j = state.join(ev, on)
         carried = [c for c in state.columns if c not in ("cid", "lo")]
-        got = j.group_by("cid").aggregate(
-            **{f"k{i}": j.xk.min()}, **{c: j[c].arbitrary() for c in carried}
-        )
-        lo = got[f"k{i}"]["ts"] if spec.mode == "ordered" else got.t1
-        state = got.mutate(lo=lo)
-        found.append(state.select(**{f"c{i}": "cid", f"k{i}": f"k{i}"}))
-    state = entry
+        pick = {f"k{i}": j.xk.min(), f"t{i}": j.xts.min()}
+        got = j.group_by("cid").aggregate(**pick, **{c: j[c].arbitrary() for c in carried})
+        state = got.mutate(lo=got[f"t{i}"] if spec.mode == "ordered" else got.t1)
+        found.append(state.select(**{f"c{i}": "cid", f"k{i}": f"k{i}", f"t{i}": f"t{i}"}))
+    table = entry
     for i, got in enumerate(found, start=2):
-        state = state.left_join(got, state.cid == got[f"c{i}"]).drop(f"c{i}")
-    table = state.mutate(**{f"t{i}": state[f"k{i}"]["ts"] for i in range(2, k + 1)})
+        table = table.left_join(got, table.cid == got[f"c{i}"]).drop(f"c{i}")
     reached: ir.IntegerValue = ibis.literal(1, type="int64")
     for i in range(2, k + 1):
         reached = reached + table[f"t{i}"].notnull().cast("int64")
@@ -396,7 +424,7 @@ def _reach_ordered(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
     if spec.exclusions:
         ex = f.filter(_has(f.code, k)).select(xc="customer_id", xts="ts", xk="key")
         chosen = [table[f"k{i}"].isnull() | (ex.xk != table[f"k{i}"]) for i in range(1, k + 1)]
-        table = _drop_excluded(table, ex, spec, ibis.and_(*chosen))
+        table = _drop_excluded(table, ex, spec, ibis.and_(*chosen), flag=fast)
     return table
 
 
@@ -441,9 +469,7 @@ def _reach_strict(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
         step_ok = _has(table[f"c{i}"], i - 1) & _within(table[f"t{i}"], table.t1, spec)
         ok = ok & step_ok.fill_null(False)
         reached = reached + ok.cast("int64")
-        timed[f"ms_{i}"] = ibis.ifelse(
-            ok, (table[f"t{i}"] - table.t1) // 1000, ibis.null("int64")
-        )
+        timed[f"ms_{i}"] = ibis.ifelse(ok, (table[f"t{i}"] - table.t1) // 1000, ibis.null("int64"))
     table = table.rename(customer_id="cid").mutate(reached=reached, **timed)
     if spec.exclusions:
         ex = f.filter(_has(f.code, k)).select(xc="customer_id", xpos="pos", xts="ts")
@@ -453,12 +479,18 @@ def _reach_strict(events: ibis.Table, spec: FunnelSpec) -> ibis.Table:
 
 
 def _drop_excluded(
-    table: ibis.Table, ex: ibis.Table, spec: FunnelSpec, not_a_step: ir.BooleanValue
+    table: ibis.Table,
+    ex: ibis.Table,
+    spec: FunnelSpec,
+    not_a_step: ir.BooleanValue,
+    *,
+    flag: bool = False,
 ) -> ibis.Table:
     """Drop customers with an exclusion event from entry to conversion (or the window's end).
 
     One left join and one group-by, so the reach table is read once (Spark would
-    compute it twice for a join plus an anti-join).
+    compute it twice for a join plus an anti-join). With ``flag`` they stay, marked
+    ``excluded``, with their step keys (for :func:`_tied`).
     """
     k = len(spec.steps)
     converted = table.reached == k
@@ -469,13 +501,34 @@ def _drop_excluded(
     else:
         before = ibis.ifelse(converted, ex.xts <= last, _within(ex.xts, table.t1, spec))
     j = table.left_join(ex, [table.customer_id == ex.xc, after, before, not_a_step])
-    keep = [
-        c for c in ("group", "reached", *(f"ms_{i}" for i in range(2, k + 1))) if c in table.columns
-    ]
+    carried = ["group", "reached", *(f"ms_{i}" for i in range(2, k + 1))]
+    if flag:
+        carried += [f"k{i}" for i in range(1, k + 1)]
+    keep = [c for c in carried if c in table.columns]
     kept = j.group_by("customer_id").aggregate(
         hits=j.xc.count(), **{c: j[c].arbitrary() for c in keep}
     )
+    if flag:
+        return kept.mutate(excluded=kept.hits > 0).drop("hits")
     return kept.filter(kept.hits == 0).drop("hits")
+
+
+def _tied(events: ibis.Table, spec: FunnelSpec, table: ibis.Table) -> bool:
+    """Whether another matching event shares (ts, seq) with an event the fast pass chose.
+
+    Only then can (ts, seq) alone pick or skip a different event than the full order
+    (ts, seq, event_id) would: each step takes the smallest key, so a tie at the
+    smallest one, or an event mistaken for a chosen one, leaves a second event with a
+    chosen key. One join of the matching events with the (cached) per-customer table.
+    """
+    k = len(spec.steps)
+    keys = [f"k{i}" for i in range(1, k + 1)]
+    f = _matching(events, spec, fast=True).select(xc="customer_id", xk="key")
+    j = table.select("customer_id", *keys).join(f, table.customer_id == f.xc)
+    same = ibis.or_(*((j.xk == j[c]).fill_null(False) for c in keys))
+    chosen = sum((table[c].notnull().cast("int64").sum() for c in keys), ibis.literal(0))
+    found = table.aggregate(n=chosen).execute()["n"].iloc[0]
+    return int(j.filter(same).count().execute()) != int(found or 0)
 
 
 # --- aggregates and the result ------------------------------------------------------------
@@ -602,10 +655,16 @@ def funnel(
     k = len(spec.steps)
     if spec.by == "segment" and customers is None:
         customers = store_customers(events)
-    with reach(events, spec, customers=customers).cache() as table:
-        counts = step_counts(table, k).execute()
-        times = conversion_times(table, k).execute().iloc[0]
-        bins = time_bins(table, k).execute() if k > 1 else None
+    results = None
+    if spec.mode != "strict":  # (ts, seq) as one number, unless two events share it
+        with _reach(events, spec, customers, fast=True).cache() as table:
+            if not _tied(events, spec, table):
+                kept = table.filter(~table.excluded) if spec.exclusions else table
+                results = _aggregates(kept, k)
+    if results is None:
+        with reach(events, spec, customers=customers).cache() as table:
+            results = _aggregates(table, k)
+    counts, times, bins = results
     totals = [int(counts[f"n{i}"].sum()) for i in range(1, k + 1)]
     grouped = counts if spec.by is not None else None
     steps_frame = _step_frame(spec, totals)
@@ -625,6 +684,14 @@ def funnel(
         window=spec.window,
         by=spec.by,
     )
+
+
+def _aggregates(table: ibis.Table, k: int) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame | None]:
+    """The three small queries over the per-customer table: counts, times, time bins."""
+    counts = step_counts(table, k).execute()
+    times = conversion_times(table, k).execute().iloc[0]
+    bins = time_bins(table, k).execute() if k > 1 else None
+    return counts, times, bins
 
 
 def _num(row: pd.Series, name: str) -> float | None:
