@@ -278,4 +278,7 @@ RU = {
     "Audit deleted.": "Аудит удалён.",
     "Audit scores: ours against competitors": "Оценки аудита: мы и конкуренты",
     "Audit scores by touchpoint and subject": "Оценки аудита по точкам и объектам",
+    "median time to first reply over {n} tasks (p90 {p90:.0f} s)": (
+        "медиана времени до первого ответа по {n} задачам (p90 {p90:.0f} с)"
+    ),
 }

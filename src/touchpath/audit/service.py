@@ -38,8 +38,22 @@ def load(*, session: Session, as_of: dt.date | None = None) -> AuditData:
     catalogue = crud.load_catalogue(session=session)
     checklists = store.load_checklists(session=session)
     frame = store.scores_frame(session=session)
+    measured = measured_reply_speed(session=session, catalogue=catalogue, checklists=checklists)
+    if len(measured):
+        frame = pd.concat([frame, measured], ignore_index=True) if len(frame) else measured
     result = score(frame, catalogue=catalogue, checklists=checklists, as_of=as_of)
     return AuditData(catalogue, checklists, result, frame)
+
+
+def measured_reply_speed(
+    *, session: Session, catalogue: Catalogue, checklists: Checklists
+) -> pd.DataFrame:
+    """Reply-speed values measured from the automation's tasks (:mod:`.measured`)."""
+    from touchpath.audit.measured import reply_speed_rows
+    from touchpath.automation.tasks import response_times
+
+    times = response_times(session=session, by=("touchpoint",))
+    return reply_speed_rows(catalogue, checklists, times, on=dt.datetime.now(dt.UTC).date())
 
 
 def latest_scores(*, session: Session) -> dict[str, float]:
