@@ -42,6 +42,11 @@ PAGES = [
     "journey-graph",
     "attribution",
     "retention",
+    "audits",
+    "voice",
+    "plan",
+    "automation",
+    "report",
 ]
 TARGET_MS = 300.0
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
