@@ -29,6 +29,7 @@ def test_feedback_pages_cover_every_answer_once(call: Call, site: tuple[Path, Ke
         offset += 700
     assert sorted(seen) == sorted(stored["feedback_id"])
     times = [f["ts"] for f in first["items"]]
+    assert all(t.endswith("Z") or t.endswith("+00:00") for t in times)  # UTC, with its zone
     assert times == sorted(times, reverse=True)
     nps = call("GET", "shop", "viewer", "/feedback?kind=nps&limit=5").json()
     assert nps["total"] == int((stored["kind"] == "nps").sum())

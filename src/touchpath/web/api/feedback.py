@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import func, select
 
 from touchpath.store.feedback import AlertRow, FeedbackRow, load_feedback, load_invitations
@@ -26,13 +26,21 @@ AlertStatus = Literal["open", "acknowledged", "closed"]
 Slug = Annotated[str | None, Query(max_length=64)]
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite gives stored times back without their zone; they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+Utc = Annotated[dt.datetime, AfterValidator(_utc)]
+
+
 class FeedbackOut(BaseModel):
     """One survey answer or review."""
 
     id: int
     feedback_id: str
     customer_id: str | None
-    ts: dt.datetime
+    ts: Utc
     touchpoint: str | None
     stage: str | None
     channel: str | None
@@ -62,8 +70,8 @@ class KpisOut(Result):
 
 class AlertOut(BaseModel):
     id: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: Utc
+    updated_at: Utc
     kind: str
     touchpoint: str | None
     metric: str
