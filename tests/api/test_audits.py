@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,6 +99,17 @@ def test_a_bad_file_is_422_naming_the_row_and_stores_nothing(call: Call) -> None
     assert _post(call, "audits: [1]", query="?format=yaml").status_code == 422
     assert _post(call, CSV, query="?format=xls").status_code == 422
     assert call("GET", "shop", "viewer", "/audits").json() == before
+
+
+def test_a_billion_laughs_file_is_refused_at_once(call: Call) -> None:
+    lines = ['x0: &x0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"x{i}: &x{i} [" + ",".join([f"*x{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    for where in ("auditor: *x8, scores: []", "scores: [{touchpoint: cart, value: *x8}]"):
+        bomb = "\n".join(lines) + f"\naudits:\n- {{date: 2030-01-01, subject: ours, {where}}}\n"
+        started = time.monotonic()
+        response = _post(call, bomb, query="?format=yaml")
+        assert response.status_code == 422 and "aliases" in response.json()["detail"]
+        assert time.monotonic() - started < 5
 
 
 def test_scores_are_the_librarys(call: Call, site: tuple[Path, Keys]) -> None:

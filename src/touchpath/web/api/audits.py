@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 import ibis
+import yaml
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
@@ -173,6 +174,12 @@ async def import_audit(
     from touchpath.audit.service import import_audits
 
     body = await request.body()
+    if format == "yaml" and _expands(body):
+        raise HTTPException(
+            status_code=422,
+            detail="request.yaml: its aliases expand to far more than the file holds; "
+            "write the scores out",
+        )
     audits = import_audits(session=ctx.db, name=f"request.{format}", data=body, replace=replace)
     by_key = {(i.date, i.auditor, i.subject): i.id for i in store.list_audits(session=ctx.db)}
     return ImportOut(
@@ -304,6 +311,31 @@ def patch_plan_item(
         note=change.note if "note" in given else (old.note if old else None),
     )
     return PlanStateOut.model_validate(state, from_attributes=True)
+
+
+def _expands(body: bytes) -> bool:
+    """Whether YAML aliases blow ``body`` up ("billion laughs"), before anything walks it.
+
+    A plain file has fewer nodes than bytes; one whose aliases expand beyond that is
+    refused here, as the reader would format or walk the whole expansion.
+    """
+    try:
+        root = yaml.compose(body.decode("utf-8"), Loader=yaml.SafeLoader)
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return False  # the reader names the problem
+    limit, seen = 1000 + len(body), 0
+    stack: list[yaml.Node] = [] if root is None else [root]
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > limit:
+            return True
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return False
 
 
 def _clean(value: Any) -> Any:
