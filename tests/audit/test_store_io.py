@@ -238,3 +238,25 @@ def test_service_latest_scores_and_negativity_from_voc(
     monkeypatch.delattr(touchpath.voc, "negative_shares")
     assert negative_shares(session=session) is None
     assert {i.key: i for i in plan(session=session)}["improve:phone"].negativity == 1.0
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly() -> None:
+    """A "billion laughs" audit file is a one-line error, not a hang."""
+    import time
+
+    from touchpath.audit.io import read_audit_yaml
+    from touchpath.errors import TouchpathError
+    from touchpath.model import Catalogue
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    text = bomb + "audits:\n  - {date: 2026-01-01, auditor: *i, subject: ours, scores: []}\n"
+    started = time.perf_counter()
+    with pytest.raises(TouchpathError) as caught:
+        read_audit_yaml(text, catalogue=Catalogue(business="b"), filename="bomb.yaml")
+    # not a speed target: without the guard this takes minutes (the error formats the
+    # whole expansion), so a generous bound tells a refusal from a hang
+    assert time.perf_counter() - started < 15
+    assert "bomb.yaml" in str(caught.value) and "\n" not in str(caught.value)

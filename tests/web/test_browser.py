@@ -79,13 +79,15 @@ def test_a_marketer_walks_through_the_app(server: str, browser, people: Path) ->
     assert sorted(dragged.steps) == sorted(steps) and dragged.steps[0] != moved.steps[0]
     page.screenshot(path=ARTIFACTS / "05-chain-designer.png", full_page=True)
 
-    # the funnel page draws the five stages; a page still to come says so
+    # the funnel page draws the five stages; the audits page compares us with competitors
     page.click("nav >> text=Funnel")
     page.wait_for_selector("main table")
     assert "Not here yet" not in page.inner_text("main")
     page.screenshot(path=ARTIFACTS / "06-funnel.png", full_page=True)
     page.click("nav >> text=Audits and competitors")
-    assert "Not here yet" in page.inner_text("main")
+    page.wait_for_selector("main table")
+    assert "Not here yet" not in page.inner_text("main")
+    page.screenshot(path=ARTIFACTS / "07-audits.png", full_page=True)
 
     # switch to Russian: the choice sticks across pages
     page.click("nav button[value=ru]")

@@ -39,6 +39,10 @@ def post_routes(app) -> list[str]:
         "{touchpoint_id}": "checkout",
         "{chain_id}": "online_delivery",
         "{username}": "vic",
+        "{audit_id}": "1",
+        "{name}": "chat_lead_callback",
+        "{task_id}": "1",
+        "{alert_id}": "1",
     }
     paths = []
     for route in api_routes(app):

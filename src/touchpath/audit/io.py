@@ -35,6 +35,7 @@ from touchpath.catalogue.checklists import ChecklistError, Checklists, Parameter
 from touchpath.errors import TouchpathError
 from touchpath.i18n import _
 from touchpath.model import Catalogue, Status
+from touchpath.safe_yaml import load_bounded
 
 CSV_COLUMNS = [
     "date",
@@ -218,7 +219,7 @@ def read_audit_yaml(
     """Audits from YAML text; rows are named like ``audits[0].scores[3]``."""
     checker = _Checker(catalogue, _lists(checklists), filename)
     try:
-        doc = yaml.safe_load(text)
+        doc = load_bounded(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _("line {n}").format(n=mark.line + 1) if mark is not None else "—"

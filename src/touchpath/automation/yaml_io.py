@@ -26,6 +26,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from touchpath.automation.rules import Rule
 from touchpath.automation.templates import check_rule_templates
 from touchpath.errors import FileIssue, TouchpathError
+from touchpath.safe_yaml import too_many_nodes
 
 _RULES = TypeAdapter(list[Rule])
 MAX_BYTES = 2_000_000
@@ -59,7 +60,7 @@ def load_rules_yaml(path: Path) -> list[Rule]:
 def parse_rules_yaml(text: str, *, filename: str) -> list[Rule]:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        if root is not None and _too_many_nodes(root):
+        if root is not None and too_many_nodes(root, MAX_NODES):
             issue = FileIssue(filename, 1, "rules", f"more than {MAX_NODES} YAML nodes")
             raise RulesFileError(issue)
         data = yaml.safe_load(text)
@@ -125,27 +126,6 @@ def dump_rules_yaml(rules: Sequence[Rule]) -> str:
         order = ("name", "title", "enabled", "language", "trigger", "conditions", "actions")
         docs.append({k: doc[k] for k in order if k in doc})
     return yaml.safe_dump(docs, allow_unicode=True, sort_keys=False, width=10_000)
-
-
-def _too_many_nodes(root: Node) -> bool:
-    """Whether the document expands to more than :data:`MAX_NODES` nodes.
-
-    Aliases are followed, so a "billion laughs" document (anchors nested in anchors) is
-    caught here, before anything walks its expansion.
-    """
-    stack: list[Node] = [root]
-    seen = 0
-    while stack:
-        node = stack.pop()
-        seen += 1
-        if seen > MAX_NODES:
-            return True
-        if isinstance(node, SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
-    return False
 
 
 def _without_tags(data: Any, loc: Sequence[Any]) -> list[Any]:

@@ -27,6 +27,7 @@ from touchpath.errors import TouchpathError
 from touchpath.i18n import get_language
 from touchpath.model.base import Slug
 from touchpath.model.vocab import Channel
+from touchpath.safe_yaml import load_bounded
 
 Scale = Literal["1-5", "0-10", "yes_no", "measured"]
 SCALES: tuple[str, ...] = ("1-5", "0-10", "yes_no", "measured")
@@ -156,7 +157,7 @@ class Checklists(BaseModel):
 def parse_checklists(text: str, *, filename: str = "<checklists>") -> Checklists:
     """Checklists from YAML text; a mistake is one line naming the file and the field."""
     try:
-        data = yaml.safe_load(text)
+        data = load_bounded(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

@@ -30,6 +30,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from touchpath.errors import TouchpathError
 from touchpath.model import Catalogue
+from touchpath.safe_yaml import load_bounded
 
 MAX_NODES = 200_000
 """Most nodes a catalogue file may expand to (anchors and aliases included): a guard
@@ -150,7 +151,7 @@ def _compose(text: str, errors: _Errors) -> Node | None:
 def _construct(text: str, errors: _Errors) -> Any:
     """Plain data from the text, once the nodes passed :func:`_check_nodes`."""
     try:
-        return yaml.safe_load(text)
+        return load_bounded(text)
     except yaml.YAMLError as exc:  # e.g. an unknown tag such as !!python/object
         errors.add(_yaml_error_line(exc, text), "syntax", _yaml_error_message(exc))
     except RecursionError:

@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from touchpath.errors import FileIssue, TouchpathError
 from touchpath.ingest.rules import TouchpointRule
+from touchpath.safe_yaml import load_bounded
 
 __all__ = [
     "CANONICAL_FIELDS",
@@ -246,7 +247,7 @@ def parse_mapping(text: str, *, filename: str = "<mapping>") -> Mapping:
     """A :class:`Mapping` from YAML text; an empty text is the default mapping."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = load_bounded(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

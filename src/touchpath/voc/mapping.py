@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from touchpath.errors import TouchpathError
 from touchpath.i18n import _
+from touchpath.safe_yaml import load_bounded
 
 __all__ = ["FIELDS", "FeedbackMapping", "MappingError", "load_mapping", "parse_mapping"]
 
@@ -93,7 +94,7 @@ class FeedbackMapping(BaseModel):
 def parse_mapping(text: str, *, name: str = "mapping") -> FeedbackMapping:
     """A mapping from YAML text; errors name ``name`` and the setting."""
     try:
-        data = yaml.safe_load(text) or {}
+        data = load_bounded(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
