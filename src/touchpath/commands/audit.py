@@ -6,8 +6,6 @@ Concepts, formulas and the JSON documents: docs/audit.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -27,12 +25,11 @@ from touchpath.commands.shell import (
     user_errors,
     write_figure,
 )
+from touchpath.commands.shell import metadata_session as _session
 from touchpath.errors import TouchpathError
 from touchpath.i18n import _
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from touchpath.audit.plan import PlanConfig, Signals
 
 audit_app = typer.Typer(
@@ -44,22 +41,6 @@ audit_app = typer.Typer(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(audit_app)
-
-
-@contextmanager
-def _session(ctx: typer.Context) -> Iterator[Session]:
-    """A session on the workspace's metadata DB, migrated to the latest schema first."""
-    from touchpath.store import migrate
-    from touchpath.store.db import create_engine, session_factory
-
-    ws = open_workspace(ctx)
-    migrate.upgrade(ws.metadata_url)
-    engine = create_engine(ws.metadata_url)
-    try:
-        with session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:

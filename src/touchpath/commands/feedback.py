@@ -5,8 +5,6 @@ Concepts, the mapping and the JSON documents: docs/voc.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,12 +12,17 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from touchpath.commands.shell import JsonOpt, emit_json, err, open_workspace, out, user_errors
+from touchpath.commands.shell import (
+    JsonOpt,
+    emit_json,
+    err,
+    metadata_session,
+    out,
+    user_errors,
+)
 from touchpath.i18n import _
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from touchpath.store.feedback import AlertRow
 
 feedback_app = typer.Typer(
@@ -31,22 +34,6 @@ feedback_app = typer.Typer(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(feedback_app)
-
-
-@contextmanager
-def metadata_session(ctx: typer.Context) -> Iterator[Session]:
-    """A session on the workspace's metadata DB, migrated to the latest schema first."""
-    from touchpath.store import migrate
-    from touchpath.store.db import create_engine, session_factory
-
-    ws = open_workspace(ctx)
-    migrate.upgrade(ws.metadata_url)
-    engine = create_engine(ws.metadata_url)
-    try:
-        with session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 @feedback_app.command("import")

@@ -24,7 +24,6 @@ from touchpath.errors import TouchpathError
 from touchpath.i18n import _
 
 if TYPE_CHECKING:
-
     from touchpath.analytics.funnels import FunnelResult
 
 

@@ -11,12 +11,12 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from touchpath.commands.feedback import metadata_session
 from touchpath.commands.shell import (
     HtmlOpt,
     JsonOpt,
     emit_json,
     frame_json,
+    metadata_session,
     out,
     print_frame,
     user_errors,

@@ -7,8 +7,6 @@ Concepts and the rule format: docs/automation.md.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,12 +16,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from touchpath.commands.shell import JsonOpt, emit_json, err, open_workspace, out, user_errors
+from touchpath.commands.shell import metadata_session as session_for
 from touchpath.errors import TouchpathError
 from touchpath.i18n import _
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from touchpath.automation.rulebook import StoredRule
 
 rules_app = typer.Typer(
@@ -40,22 +37,6 @@ FileArg = Annotated[
 
 def register(app: typer.Typer) -> None:
     app.add_typer(rules_app)
-
-
-@contextmanager
-def session_for(ctx: typer.Context) -> Iterator[Session]:
-    """A session on the workspace's metadata DB, migrated to the latest schema first."""
-    from touchpath.store import migrate
-    from touchpath.store.db import create_engine, session_factory
-
-    ws = open_workspace(ctx)
-    migrate.upgrade(ws.metadata_url)
-    engine = create_engine(ws.metadata_url)
-    try:
-        with session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def _summary(stored: StoredRule) -> dict[str, Any]:

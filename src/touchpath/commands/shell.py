@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import ibis
 import pandas as pd
@@ -25,6 +25,9 @@ from touchpath.config import Settings
 from touchpath.errors import TouchpathError
 from touchpath.i18n import _
 from touchpath.workspace import Workspace, find_workspace
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -90,6 +93,22 @@ def workspace_root(ctx: typer.Context) -> Path:
 def open_workspace(ctx: typer.Context) -> Workspace:
     settings: Settings = ctx.obj
     return find_workspace(workspace_root(ctx), metadata_url=settings.metadata_url)
+
+
+@contextmanager
+def metadata_session(ctx: typer.Context) -> Iterator[Session]:
+    """A session on the workspace's metadata DB, migrated to the latest schema first."""
+    from touchpath.store import migrate
+    from touchpath.store.db import create_engine, session_factory
+
+    ws = open_workspace(ctx)
+    migrate.upgrade(ws.metadata_url)
+    engine = create_engine(ws.metadata_url)
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 HtmlOpt = Annotated[

@@ -12,8 +12,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from touchpath.commands.rules import session_for
 from touchpath.commands.shell import JsonOpt, emit_json, frame_json, out, print_frame, user_errors
+from touchpath.commands.shell import metadata_session as session_for
 from touchpath.i18n import _
 
 tasks_app = typer.Typer(
