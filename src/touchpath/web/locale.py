@@ -11,13 +11,7 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from touchpath.formatting import (  # noqa: F401  (re-exported: the Jinja filters)
-    fmt_date,
-    fmt_datetime,
-    fmt_money,
-    fmt_number,
-    fmt_percent,
-)
+from touchpath.formatting import fmt_money, fmt_number, fmt_percent
 from touchpath.i18n import DEFAULT_LANGUAGE, normalise, reset_language, set_language
 
 
@@ -67,3 +61,13 @@ class LanguageMiddleware:
             await self.app(scope, receive, send)
         finally:
             reset_language(token)
+
+
+__all__ = [
+    "LanguageMiddleware",
+    "fmt_money",
+    "fmt_number",
+    "fmt_percent",
+    "negotiate",
+    "request_language",
+]

@@ -17,10 +17,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from touchpath.formatting import fmt_date, fmt_datetime, fmt_money, fmt_number, fmt_percent
 from touchpath.i18n import _, get_language, ngettext
 from touchpath.labels import group_label, label
 from touchpath.model import Stage
-from touchpath.web.locale import fmt_date, fmt_datetime, fmt_money, fmt_number, fmt_percent
 from touchpath.web.pages import SECTIONS
 from touchpath.web.security import CSRF_FIELD, csrf_token
 

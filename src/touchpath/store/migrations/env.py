@@ -11,10 +11,10 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 # Every module that declares tables joins the same metadata.
-import touchpath.store.api_keys  # noqa: F401
-import touchpath.store.audits  # noqa: F401
-import touchpath.store.auth  # noqa: F401
-import touchpath.store.automation  # noqa: F401
+import touchpath.store.api_keys
+import touchpath.store.audits
+import touchpath.store.auth
+import touchpath.store.automation
 import touchpath.store.feedback  # noqa: F401
 from touchpath.store.tables import Base
 

@@ -23,13 +23,13 @@ import ibis
 import pandas as pd
 from fastapi import Request
 
+from touchpath.formatting import fmt_number
 from touchpath.i18n import _, get_language
 from touchpath.labels import group_label
 from touchpath.model import Catalogue
 from touchpath.web.cache import data_version
 from touchpath.web.data import EventsOverview, cached, try_events_overview
 from touchpath.web.deps import Ctx
-from touchpath.web.locale import fmt_number
 from touchpath.web.templating import figure_json, stage_name
 
 T = TypeVar("T")
