@@ -337,17 +337,27 @@ RU = {
     "Too many failed attempts. Try again in {minutes} min.": (
         "Слишком много неудачных попыток. Повторите через {minutes} мин."
     ),
-    "customers dislike it or the audit found it weak": "клиентам не нравится или аудит нашёл слабой",
+    "customers dislike it or the audit found it weak": (
+        "клиентам не нравится или аудит нашёл слабой"
+    ),
     "latest audit score": "последняя оценка аудита",
     "audit {score}": "аудит {score}",
-    "{n} reactions: positive, neutral, negative": "реакций: {n} — позитивные, нейтральные, негативные",
-    "{share} negative": "{share} негатива",
-    "The most frequent steps customers really took:": "Самые частые шаги, которые клиенты сделали на самом деле:",
-    "One document to hand to a client or a director: the catalogue, the journey map, the funnel, attribution, audits against competitors, customer feedback and the improvement plan — whatever this workspace holds.": (
-        "Один документ для клиента или руководителя: каталог, карта пути, воронка, атрибуция, "
-        "аудиты против конкурентов, отзывы клиентов и план улучшений — всё, что есть в этой области."
+    "{n} reactions: positive, neutral, negative": (
+        "реакций: {n} — позитивные, нейтральные, негативные"
     ),
-    "The HTML file opens offline in any browser; the PDF is the same report printed. On a big workspace it takes a minute.": (
+    "{share} negative": "{share} негатива",
+    "The most frequent steps customers really took:": (
+        "Самые частые шаги, которые клиенты сделали на самом деле:"
+    ),
+    "One document to hand to a client or a director: the catalogue, the journey map, the "
+    "funnel, attribution, audits against competitors, customer feedback and the improvement "
+    "plan — whatever this workspace holds.": (
+        "Один документ для клиента или руководителя: каталог, карта пути, воронка, атрибуция, "
+        "аудиты против конкурентов, отзывы клиентов и план улучшений — всё, что есть "
+        "в этой области."
+    ),
+    "The HTML file opens offline in any browser; the PDF is the same report printed. "
+    "On a big workspace it takes a minute.": (
         "HTML-файл открывается без сети в любом браузере; PDF — тот же отчёт в печатном виде. "
         "На большой области подготовка занимает около минуты."
     ),
