@@ -124,3 +124,30 @@ def duckdb_events() -> MakeEvents:
 def spark_events(spark_con: ibis.BaseBackend, tmp_path: Path) -> MakeEvents:
     """Build an events table on Spark only (for a parity test beside ``duckdb_events``)."""
     return _spark_maker(spark_con, tmp_path)
+
+
+# -- the PostgreSQL server the metadata tests use --------------------------------------------
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[Any]:
+    """An engine on the test server (TOUCHPATH_TEST_PG_URL); unreachable fails in CI, else skips."""
+    import sqlalchemy as sa
+
+    from touchpath.store.db import create_engine
+
+    url = os.environ.get("TOUCHPATH_TEST_PG_URL", DEFAULT_PG_URL)
+    engine = create_engine(url, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as con:
+            con.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        reason = f"PostgreSQL at {url} is unreachable: {str(exc).splitlines()[0]}"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    yield engine
+    engine.dispose()

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -25,8 +24,6 @@ from aiosmtpd.controller import Controller
 from automation.servers import Mailbox, Receiver, _free_port, _handler
 from touchpath.store import migrate
 from touchpath.store.db import create_engine
-
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture
@@ -49,28 +46,6 @@ def smtp() -> Iterator[Mailbox]:
     controller.start()
     yield box
     controller.stop()
-
-
-def _pg_admin() -> sa.Engine:
-    url = os.environ.get("TOUCHPATH_TEST_PG_URL", DEFAULT_PG_URL)
-    engine = create_engine(url, connect_args={"connect_timeout": 5})
-    try:
-        with engine.connect() as con:
-            con.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError as exc:
-        engine.dispose()
-        reason = f"PostgreSQL at {url} is unreachable: {str(exc).splitlines()[0]}"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return engine
-
-
-@pytest.fixture(scope="session")
-def pg_admin() -> Iterator[sa.Engine]:
-    engine = _pg_admin()
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
