@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import re
 from pathlib import Path
 
 import duckdb
 
+from touchpath.store import auth, crud
+from touchpath.store.db import WriteCounter, create_engine, session_factory
+from touchpath.store.tables import TouchpointRow
 from touchpath.web.cache import ResultCache, data_version
 from touchpath.workspace import find_workspace
+
+from .conftest import catalogue_of, metadata_url, post
 
 
 def test_lru_keeps_the_most_recent_entries() -> None:
@@ -92,3 +99,70 @@ def test_pages_reuse_results_until_an_import(app, people: Path, client_for) -> N
     with duckdb.connect(str(people / "clinic" / "events.duckdb"), read_only=True) as con:
         [(clinic_count,)] = con.execute("SELECT count(*) FROM events").fetchall()
     assert events_shown(client.get("/w/clinic/").text) == clinic_count
+
+
+def test_the_write_counter_moves_only_after_commits_that_changed_something(
+    people: Path,
+) -> None:
+    engine = create_engine(metadata_url(people, "shop"))
+    factory = session_factory(engine)
+    writes = WriteCounter(factory)
+    try:
+        with factory() as db:
+            catalogue = crud.load_catalogue(session=db)
+            db.commit()
+            assert writes.count == 0  # reading changes nothing
+            touchpoint = catalogue.touchpoints[0]
+            crud.upsert_touchpoint(
+                session=db, touchpoint=touchpoint.model_copy(update={"name": "Renamed"})
+            )
+            assert writes.count == 1  # an ORM change, flushed and committed
+            auth.close_session(session=db, token="no-such-token")
+            assert writes.count == 2  # a bulk DELETE counts even when it matched nothing
+            row = db.get(TouchpointRow, touchpoint.id)
+            assert row is not None
+            row.name = "Never saved"
+            db.flush()
+            db.rollback()
+            assert writes.count == 2  # a change rolled back is no change
+            db.commit()
+            assert writes.count == 2
+    finally:
+        engine.dispose()
+
+
+def test_metadata_pages_reuse_results_until_the_metadata_changes(
+    app, people: Path, client_for
+) -> None:
+    client = client_for("ann")
+    cache = app.state.cache
+    pages = ("/w/shop/", "/w/shop/journey", "/w/shop/audits", "/w/shop/voice", "/w/shop/plan")
+    for page in pages:
+        assert client.get(page).status_code == 200
+    misses = cache.misses
+    for page in pages:  # a second round draws nothing afresh
+        client.get(page)
+    assert cache.misses == misses
+
+    # another process (the CLI) renames a touchpoint: the pages are drawn again
+    touchpoint = catalogue_of(people, "shop").touchpoints[0]
+    engine = create_engine(metadata_url(people, "shop"))
+    try:
+        with session_factory(engine)() as db:
+            crud.upsert_touchpoint(
+                session=db,
+                touchpoint=touchpoint.model_copy(update={"name": "Renamed by the CLI"}),
+            )
+    finally:
+        engine.dispose()
+    assert "Renamed by the CLI" in client.get("/w/shop/journey").text
+    assert cache.misses > misses
+
+    # a change made in the app shows at once on the next page
+    plan = list(csv.reader(io.StringIO(client.get("/w/shop/plan/plan.csv").text)))
+    key = plan[1][plan[0].index("key")]
+    response = post(
+        client, "/w/shop/plan/item", {"key": key, "owner": "Owner set in the app", "status": "open"}
+    )
+    assert response.status_code == 303, response.text
+    assert "Owner set in the app" in client.get("/w/shop/plan").text

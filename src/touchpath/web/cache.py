@@ -4,6 +4,8 @@ A result is kept under ``(workspace, data version, query, parameters)``. The dat
 of a DuckDB store is the size and modification time of its file and write-ahead log:
 an import changes them, so the next page computes afresh and old entries simply age out
 of the LRU. Engines without a file get a version that changes every ``ttl`` seconds.
+Results computed from the metadata DB as well are kept under its version too
+(:func:`metadata_version`).
 """
 
 from __future__ import annotations
@@ -13,9 +15,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy.engine import make_url
 
 from touchpath.workspace import Workspace
+
+if TYPE_CHECKING:
+    from touchpath.web.site import Member
 
 T = TypeVar("T")
 
@@ -26,16 +33,36 @@ def data_version(ws: Workspace, *, ttl: float = 60.0) -> DataVersion:
     """What changes whenever the workspace's events change."""
     path = getattr(ws.engine, "path", None)
     if isinstance(path, Path):
-        parts: list[Hashable] = []
-        for file in (path, path.with_name(path.name + ".wal")):
-            try:
-                st = file.stat()
-            except FileNotFoundError:
-                parts.append(None)
-            else:
-                parts.append((st.st_size, st.st_mtime_ns))
-        return tuple(parts)
+        return _stamp(path, path.with_name(path.name + ".wal"))
     return ("ttl", int(time.time() // ttl))
+
+
+def metadata_version(member: Member, *, ttl: float = 60.0) -> DataVersion:
+    """What changes whenever the member's metadata (catalogue, audits, feedback...) changes.
+
+    The app's own writes move the member's write counter; other processes' (the CLI, the
+    worker) change an SQLite file's stamp, and a server database is read again every
+    ``ttl`` seconds.
+    """
+    url = make_url(member.workspace.metadata_url)
+    database = url.database
+    if url.get_backend_name() == "sqlite" and database and database != ":memory:":
+        path = Path(database)
+        files = (path, *(path.with_name(path.name + s) for s in ("-wal", "-journal")))
+        return (member.writes.count, *_stamp(*files))
+    return (member.writes.count, "ttl", int(time.time() // ttl))
+
+
+def _stamp(*files: Path) -> DataVersion:
+    parts: list[Hashable] = []
+    for file in files:
+        try:
+            st = file.stat()
+        except FileNotFoundError:
+            parts.append(None)
+        else:
+            parts.append((st.st_size, st.st_mtime_ns))
+    return tuple(parts)
 
 
 class ResultCache:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from touchpath.analytics import overview
 from touchpath.errors import TouchpathError
-from touchpath.web.cache import ResultCache, data_version
+from touchpath.web.cache import ResultCache, data_version, metadata_version
 from touchpath.web.site import Member
 
 T = TypeVar("T")
@@ -72,6 +72,24 @@ def cached(
             con.disconnect()
 
     return cache.get(key, run)
+
+
+def metadata_cached(
+    cache: ResultCache,
+    member: Member,
+    name: str,
+    compute: Callable[[], T],
+    params: tuple[Any, ...] = (),
+) -> T:
+    """``compute()`` once per metadata version, data version, name and params.
+
+    For results read from the metadata DB (audits, feedback, the plan), which may also use
+    the events: ``compute`` reads through the request's session. The value is shared
+    between requests, so callers copy before changing it.
+    """
+    ws = member.workspace
+    key = (str(ws.root), "metadata", metadata_version(member), data_version(ws), name, params)
+    return cache.get(key, compute)
 
 
 def events_overview(cache: ResultCache, member: Member) -> EventsOverview:

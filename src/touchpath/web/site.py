@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import touchpath.store.auth  # noqa: F401  (the users tables join the metadata)
 from touchpath.store import migrate
-from touchpath.store.db import create_engine, session_factory
+from touchpath.store.db import WriteCounter, create_engine, session_factory
 from touchpath.workspace import Workspace, find_workspace, group_members, read_config
 
 
@@ -27,6 +27,10 @@ class Member:
     workspace: Workspace
     engine: sa.Engine
     sessions: sessionmaker[Session]
+    writes: WriteCounter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writes = WriteCounter(self.sessions)
 
     @property
     def name(self) -> str:

@@ -8,7 +8,9 @@ Results are cached twice, both per data version: the analysis itself through
 :func:`touchpath.web.data.cached` (shared by every language and user), and the drawn
 view — tables and Plotly JSON in the reader's language, with the catalogue's current
 names — under the language and a fingerprint of the catalogue, so a renamed touchpoint
-shows at once while the engine is not asked again.
+shows at once while the engine is not asked again. Pages drawn from the metadata DB
+(audits, voice, plan, dashboard, journey map) keep their view under the metadata version
+as well (:func:`metadata_view`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from touchpath.i18n import _, get_language
 from touchpath.labels import group_label
 from touchpath.model import Catalogue
 from touchpath.web.cache import data_version
-from touchpath.web.data import EventsOverview, cached, try_events_overview
+from touchpath.web.data import EventsOverview, cached, metadata_cached, try_events_overview
 from touchpath.web.deps import Ctx
 from touchpath.web.templating import figure_json, stage_name
 
@@ -189,6 +191,14 @@ def view(
         fingerprint(catalogue),
     )
     return ctx.cache.get(key, build)
+
+
+def metadata_view(ctx: Ctx, name: str, params: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """What a page draws from the metadata DB (and maybe the events), in the reader's
+    language: once per metadata version, data version and parameters."""
+    return metadata_cached(
+        ctx.cache, ctx.member, f"web.{name}", build, params=(get_language(), *params)
+    )
 
 
 def fingerprint(catalogue: Catalogue) -> str:

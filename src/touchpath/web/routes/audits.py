@@ -27,7 +27,7 @@ from touchpath.store.auth import UserRole
 from touchpath.web.deps import Analyst, Ctx, Viewer
 from touchpath.web.forms import Form
 from touchpath.web.pages import NavEntry
-from touchpath.web.routes._analytics import chart, for_plotly, short
+from touchpath.web.routes._analytics import chart, for_plotly, metadata_view, short
 from touchpath.web.templating import flash, render
 
 router = APIRouter()
@@ -42,6 +42,16 @@ def subject_names(data: AuditData) -> dict[str, str]:
 
 
 def _page(ctx: Ctx, *, error: str | None = None, status_code: int = 200) -> Response:
+    context = {
+        **metadata_view(ctx, "audits", (), lambda: _context(ctx)),
+        "error": error,
+        "can_edit": ctx.can(UserRole.ANALYST),
+    }
+    return render(ctx.request, "audits.html", context, ctx=ctx, status_code=status_code)
+
+
+def _context(ctx: Ctx) -> dict[str, Any]:
+    """Everything the page shows from the audits, the same for every reader."""
     data = load(session=ctx.db)
     r = data.result
     names = {t.id: t.name for t in data.catalogue.touchpoints}
@@ -77,7 +87,7 @@ def _page(ctx: Ctx, *, error: str | None = None, status_code: int = 200) -> Resp
                 legend="top",
             )
     gaps = find_gaps(data.catalogue, r)
-    context: dict[str, Any] = {
+    return {
         "names": names,
         "subjects": subjects,
         "subject_ids": r.subjects,
@@ -89,10 +99,7 @@ def _page(ctx: Ctx, *, error: str | None = None, status_code: int = 200) -> Resp
         "gaps": gaps,
         "history": store.list_audits(session=ctx.db),
         "charts": charts,
-        "error": error,
-        "can_edit": ctx.can(UserRole.ANALYST),
     }
-    return render(ctx.request, "audits.html", context, ctx=ctx, status_code=status_code)
 
 
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from touchpath.store import crud
 from touchpath.web.data import EventsOverview, try_events_overview
 from touchpath.web.deps import Ctx, Viewer
 from touchpath.web.pages import NavEntry
-from touchpath.web.routes._analytics import analysis
+from touchpath.web.routes._analytics import analysis, metadata_view
 from touchpath.web.templating import figure_json, render
 
 router = APIRouter()
@@ -29,9 +29,14 @@ def workspace_root(ctx: Viewer) -> Response:
 
 @router.get("/w/{ws}/")
 def dashboard(ctx: Viewer) -> Response:
+    context = metadata_view(ctx, "dashboard", (), lambda: _context(ctx))
+    return render(ctx.request, "dashboard.html", dict(context), ctx=ctx)
+
+
+def _context(ctx: Ctx) -> dict[str, Any]:
     catalogue = crud.load_catalogue(session=ctx.db)
     data, problem = try_events_overview(ctx.cache, ctx.member)
-    context: dict[str, Any] = {
+    return {
         "catalogue": catalogue,
         "data": data,
         "problem": problem,
@@ -43,7 +48,6 @@ def dashboard(ctx: Viewer) -> Response:
         "timezone": ctx.ws.config.workspace.timezone if ctx.ws.config.workspace else None,
         "quality": quality(ctx, have_events=bool(data and data.events)),
     }
-    return render(ctx.request, "dashboard.html", context, ctx=ctx)
 
 
 def quality(ctx: Ctx, *, have_events: bool, top: int = 3) -> dict[str, Any]:

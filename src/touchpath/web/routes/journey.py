@@ -26,7 +26,7 @@ from touchpath.voc.reactions import reaction_shares
 from touchpath.web.data import try_events_overview
 from touchpath.web.deps import Ctx, Viewer
 from touchpath.web.pages import NavEntry
-from touchpath.web.routes._analytics import analysis
+from touchpath.web.routes._analytics import analysis, metadata_view
 from touchpath.web.templating import render
 
 router = APIRouter()
@@ -36,6 +36,11 @@ DISCOVERED_EDGES = 8
 
 @router.get("/w/{ws}/journey")
 def journey_map(ctx: Viewer) -> Response:
+    context = metadata_view(ctx, "journey", (), lambda: _context(ctx))
+    return render(ctx.request, "journey.html", dict(context), ctx=ctx)
+
+
+def _context(ctx: Ctx) -> dict[str, Any]:
     catalogue = crud.load_catalogue(session=ctx.db)
     data, problem = try_events_overview(ctx.cache, ctx.member)
     stats = data.touchpoint_stats() if data else {}
@@ -46,7 +51,7 @@ def journey_map(ctx: Viewer) -> Response:
     columns = journey_columns(
         catalogue, stats, have_data=have_data, audit=audit, reactions=reactions
     )
-    context: dict[str, Any] = {
+    return {
         "catalogue": catalogue,
         "columns": columns,
         "have_audit": bool(audit),
@@ -60,7 +65,6 @@ def journey_map(ctx: Viewer) -> Response:
         "unknown": sorted(k for k in stats if k and k not in known),
         "graph_ready": any(e.slug == "journey-graph" for e in _served(ctx.request.app)),
     }
-    return render(ctx.request, "journey.html", context, ctx=ctx)
 
 
 def quality_signals(db: Session) -> tuple[dict[str, float], dict[str, Reactions]]:

@@ -24,7 +24,7 @@ from touchpath.store.auth import UserRole
 from touchpath.web.deps import Analyst, Ctx, Viewer
 from touchpath.web.forms import Form
 from touchpath.web.pages import NavEntry
-from touchpath.web.routes._analytics import analysis, events_state
+from touchpath.web.routes._analytics import analysis, events_state, metadata_view
 from touchpath.web.templating import flash, render
 
 router = APIRouter()
@@ -53,8 +53,12 @@ def _signals(ctx: Ctx) -> tuple[Signals | None, str]:
 
 
 def _items(ctx: Ctx) -> tuple[list[PlanItem], Signals | None, str]:
-    signals, note = _signals(ctx)
-    return plan(session=ctx.db, signals=signals), signals, note
+    def build() -> tuple[list[PlanItem], Signals | None, str]:
+        signals, note = _signals(ctx)
+        return plan(session=ctx.db, signals=signals), signals, note
+
+    items, signals, note = metadata_view(ctx, "plan", (), build)
+    return list(items), signals, note
 
 
 @router.get("/w/{ws}/plan")

@@ -42,7 +42,7 @@ from touchpath.voc.records import known_from_catalogue
 from touchpath.web.deps import Analyst, Ctx, Viewer
 from touchpath.web.forms import Form
 from touchpath.web.pages import NavEntry
-from touchpath.web.routes._analytics import Params, chart, for_plotly, short
+from touchpath.web.routes._analytics import Params, chart, for_plotly, metadata_view, short
 from touchpath.web.templating import flash, render, stage_name
 
 router = APIRouter()
@@ -92,6 +92,16 @@ def _page(ctx: Ctx, *, error: str | None = None, status_code: int = 200) -> Resp
     if params.errors:
         error = "; ".join(params.errors)
         status_code = 400
+    context = {
+        **metadata_view(ctx, "voice", (by, period), lambda: _context(ctx, by, period)),
+        "error": error,
+        "can_edit": ctx.can(UserRole.ANALYST),
+    }
+    return render(ctx.request, "voice.html", context, ctx=ctx, status_code=status_code)
+
+
+def _context(ctx: Ctx, by: str, period: str) -> dict[str, Any]:
+    """Everything the page shows from the feedback, the same for every reader."""
     names = _names(ctx, by)
     feedback = load_feedback(session=ctx.db)
     invitations = load_invitations(session=ctx.db)
@@ -115,7 +125,7 @@ def _page(ctx: Ctx, *, error: str | None = None, status_code: int = 200) -> Resp
             reaction_share_figure(labelled), legend="top", margin={"l": 200}
         )
     significant = changes.loc[changes["significant"]] if not changes.empty else changes
-    context: dict[str, Any] = {
+    return {
         "by": by,
         "period": period,
         "by_choices": {k: _(v) for k, v in BY.items()},
@@ -130,10 +140,7 @@ def _page(ctx: Ctx, *, error: str | None = None, status_code: int = 200) -> Resp
         "alert_kinds": {k: _(v) for k, v in KINDS.items()},
         "imports": list_imports(session=ctx.db, limit=10),
         "quarantine": list_quarantine(session=ctx.db, limit=20),
-        "error": error,
-        "can_edit": ctx.can(UserRole.ANALYST),
     }
-    return render(ctx.request, "voice.html", context, ctx=ctx, status_code=status_code)
 
 
 @router.get("/w/{ws}/voice")
