@@ -116,7 +116,7 @@ RU = {
     "{n} answers and reviews.": "Ответов и отзывов: {n}.",
     "Answers": "Ответы",
     "interval (95%)": "интервал (95 %)",
-    "negative": "негатив",
+    "negative": "негативная",
     "What to fix": "Что исправить",
     "Impact": "Влияние",
     "Why": "Почему",

@@ -25,7 +25,9 @@ def fmt_number(value: Any, digits: int = 0) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return numbers.format_decimal(value, format=pattern, locale=get_language())
+    return numbers.format_decimal(
+        _no_minus_zero(value, digits), format=pattern, locale=get_language()
+    )
 
 
 def fmt_percent(value: Any, digits: int = 1) -> str:
@@ -33,7 +35,17 @@ def fmt_percent(value: Any, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return numbers.format_percent(value, format=pattern, locale=get_language())
+    return numbers.format_percent(
+        _no_minus_zero(value, digits + 2), format=pattern, locale=get_language()
+    )
+
+
+def _no_minus_zero(value: Any, digits: int) -> Any:
+    """0 for a value that shows as zero: an interval bound of -0.3 reads ``0``, not ``-0``."""
+    try:
+        return 0 if round(float(value), digits) == 0 else value
+    except (TypeError, ValueError):
+        return value
 
 
 def fmt_money(value: Any, currency: str) -> str:

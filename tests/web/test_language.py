@@ -132,6 +132,10 @@ def test_formatters(lang: str, number: str, share: str, money: str) -> None:
         assert fmt_percent(0.163) == share
         assert fmt_money(393230.0, "RUB") == money
         assert fmt_number(None) == "—"
+        # a bound that rounds to zero shows no minus sign; other negatives keep theirs
+        assert fmt_number(-0.3) == fmt_number(0) == "0"
+        assert fmt_percent(-0.00004) == fmt_percent(0)
+        assert fmt_number(-1.6) not in ("2", "-0") and fmt_number(-1.6).endswith("2")
     finally:
         reset_language(token)
 

@@ -135,7 +135,7 @@ def show(
                 "CSAT % [95%]": _interval(r["csat"], r["csat_low"], r["csat_high"]),
                 "CES [95%]": _interval(r["ces"], r["ces_low"], r["ces_high"], 2),
                 _("positive"): _share(r["positive"]),
-                _("negative"): _share(r["negative"]),
+                _("Negative"): _share(r["negative"]),
                 _("neutral"): _share(r["neutral"]),
                 _("response rate"): _share(r["response_rate"]),
             }
