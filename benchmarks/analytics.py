@@ -29,13 +29,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from record import add_rows  # benchmarks/record.py, beside this script
+
 from touchpath.analytics.funnels import funnel
 from touchpath.analytics.journey import directly_follows
 from touchpath.bootstrap import build_demo, load_catalogue
 from touchpath.workspace import find_workspace
 
 HERE = Path(__file__).resolve().parent
-DOC = HERE.parent / "docs" / "benchmarks.md"
 
 
 def best_of(repeat: int, fn: Callable[[], Any]) -> float:
@@ -131,16 +132,14 @@ def main() -> None:
         )
     print("\n".join(lines))
     if not args.no_record:
-        text = DOC.read_text(encoding="utf-8")
-        if "## Funnel and directly-follows graph" not in text:
-            text += (
-                "\n## Funnel and directly-follows graph\n\n"
-                "`benchmarks/analytics.py`: the shop demo with 1M customers in DuckDB; one "
-                "`GROUP BY touchpoint` scan, the default 5-stage funnel, the directly-follows "
-                "graph and pm4py's `discover_dfg`, side by side in one run.\n\n"
-                "| target | measured | machine | date |\n|---|---|---|---|\n"
-            )
-        DOC.write_text(text.rstrip("\n") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        add_rows(
+            "Funnel and directly-follows graph",
+            "`benchmarks/analytics.py`: the shop demo with 1M customers in DuckDB; one "
+            "`GROUP BY touchpoint` scan, the default 5-stage funnel, the directly-follows "
+            "graph and pm4py's `discover_dfg`, side by side in one run.",
+            "| target | measured | machine | date |\n|---|---|---|---|",
+            lines,
+        )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ import warnings
 from datetime import date
 from pathlib import Path
 
+from record import add_rows  # benchmarks/record.py, beside this script
+
 from touchpath.bootstrap import build_demo
 from touchpath.commands.serve import ensure_demo_login
 from touchpath.web import create_app
@@ -31,7 +33,6 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 HERE = Path(__file__).resolve().parent
-DOC = HERE.parent / "docs" / "benchmarks.md"
 PAGES = [
     "",
     "touchpoints",
@@ -96,16 +97,14 @@ def main() -> None:
     ]
     print("\n".join(lines))
     if not args.no_record:
-        text = DOC.read_text(encoding="utf-8").rstrip("\n")
-        text += (
-            "\n\n## Web pages\n\n"
+        add_rows(
+            "Web pages",
             f"`benchmarks/pages.py`: each page of the demo with {args.customers:,} customers, "
             f"the first request (cold: the analysis runs) and the p95 of {args.requests} "
-            "warm requests (cached per data version), through the test client.\n\n"
-            "| page | warm p95 (target < 300 ms) | cold | machine | date |\n"
-            "|---|---|---|---|---|\n" + "\n".join(lines) + "\n"
+            "warm requests (cached per data version), through the test client.",
+            "| page | warm p95 (target < 300 ms) | cold | machine | date |\n|---|---|---|---|---|",
+            lines,
         )
-        DOC.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
