@@ -212,3 +212,35 @@ def test_pages_in_a_browser(hostile: None, live_server: str, browser, language: 
     assert page.evaluate("window.hacked") is None
     assert problems == []
     context.close()
+
+
+def test_the_plan_page_ranks_as_the_plan_from_the_events(client_for, people: Path) -> None:  # type: ignore[no-untyped-def]
+    """The page takes its evidence from the paths and attribution pages' cached tables;
+    the ranking must equal the plan computed straight from the events."""
+    import csv
+    import io
+
+    from touchpath.audit.service import plan
+    from touchpath.audit.signals import event_signals
+    from touchpath.workspace import find_workspace
+
+    client = client_for("vic")
+    shown = list(csv.DictReader(io.StringIO(client.get("/w/shop/plan/plan.csv").text)))
+    ws = find_workspace(people / "shop")
+    con = ws.engine.connect(read_only=True)
+    try:
+        signals = event_signals(ws.engine.events(con))
+    finally:
+        con.disconnect()
+    assert signals.attribution and signals.reach  # the demo has events and conversions
+    engine, db = _db(people)
+    try:
+        expected = plan(session=db, signals=signals)
+    finally:
+        db.close()
+        engine.dispose()
+    assert [r["key"] for r in shown] == [i.key for i in expected]
+    # the export rounds to three decimals
+    assert [float(r["impact"]) for r in shown] == pytest.approx(
+        [i.impact for i in expected], abs=5e-4
+    )

@@ -14,6 +14,7 @@ from touchpath.audit.plan import Signals
 
 if TYPE_CHECKING:
     import ibis
+    import pandas as pd
     from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -26,16 +27,26 @@ def event_signals(events: ibis.Table, *, lookback: str | None = "30d") -> Signal
     conversion, ``lookback`` before it), as shares of all attributed conversions.
     Reach and drop-off: :func:`touchath.analytics.touchpoint_stats.touchpoint_stats`.
     """
-    from touchpath.analytics.paths import UNMAPPED
     from touchpath.analytics.touchpoint_stats import touchpoint_stats
-    from touchpath.attribution import MarkovModel, paths_from_events
+    from touchpath.attribution import paths_from_events
 
-    stats = touchpoint_stats(events).stats
+    paths = paths_from_events(events, unit="touchpoint", lookback=lookback)
+    return signals_from(touchpoint_stats(events).stats, paths)
+
+
+def signals_from(stats: pd.DataFrame, paths: pd.DataFrame) -> Signals:
+    """:func:`event_signals` from its two tables, for callers that have them cached.
+
+    ``stats``: :attr:`TouchpointStats.stats` (repeats collapsed); ``paths``: touchpoint
+    paths of :func:`touchpath.attribution.paths_from_events`.
+    """
+    from touchpath.analytics.paths import UNMAPPED
+    from touchpath.attribution import MarkovModel
+
     stats = stats[stats.touchpoint != UNMAPPED]
     reach = {str(r["touchpoint"]): float(r["reach"]) for r in stats.to_dict("records")}
     dropoff = {str(r["touchpoint"]): float(r["dropoff_rate"]) for r in stats.to_dict("records")}
     attribution: dict[str, float] | None = None
-    paths = paths_from_events(events, unit="touchpoint", lookback=lookback)
     if float(paths["conversions"].sum()) > 0:
         model = MarkovModel().fit(paths)
         frame = model.attribution_

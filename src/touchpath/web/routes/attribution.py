@@ -174,6 +174,17 @@ def build_paths(
     return first_conversion_paths(events, by)
 
 
+def conversion_paths(ctx: Ctx, by: str, *, lookback: timedelta | None, ages: bool) -> pd.DataFrame:
+    """The path table the models fit, once per data version (the plan shares it)."""
+    span = None if lookback is None else lookback.total_seconds()
+    return analysis(
+        ctx,
+        "attribution.paths",
+        (by, span, ages),
+        lambda events: build_paths(events, by, lookback=lookback, ages=ages),
+    )
+
+
 def computed(ctx: Ctx, name: str, params: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
     """Pure work on a cached result (models on the path table), cached per data version."""
     key = ("computed", str(ctx.ws.root), data_version(ctx.ws), name, params)
@@ -231,12 +242,7 @@ def attribution_page(ctx: Viewer) -> Response:
 
     ages = any(by_id[m].needs_ages for m in chosen)  # only time decay needs them
     span = None if lookback is None else lookback.total_seconds()
-    paths = analysis(
-        ctx,
-        "attribution.paths",
-        (by, span, ages),
-        lambda events: build_paths(events, by, lookback=lookback, ages=ages),
-    )
+    paths = conversion_paths(ctx, by, lookback=lookback, ages=ages)
     key = (by, span, tuple(chosen), intervals, n_boot if intervals else 0)
     try:
         table = computed(

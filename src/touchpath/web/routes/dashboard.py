@@ -15,7 +15,7 @@ from touchpath.store import crud
 from touchpath.web.data import EventsOverview, try_events_overview
 from touchpath.web.deps import Ctx, Viewer
 from touchpath.web.pages import NavEntry
-from touchpath.web.routes._analytics import analysis, metadata_view
+from touchpath.web.routes._analytics import metadata_view
 from touchpath.web.templating import figure_json, render
 
 router = APIRouter()
@@ -57,7 +57,6 @@ def quality(ctx: Ctx, *, have_events: bool, top: int = 3) -> dict[str, Any]:
     rank alike.
     """
     from touchpath.audit import plan
-    from touchpath.audit.signals import event_signals
     from touchpath.automation.tasks import sla_summary
     from touchpath.store.feedback import load_feedback
     from touchpath.voc.alerts import list_alerts
@@ -67,7 +66,9 @@ def quality(ctx: Ctx, *, have_events: bool, top: int = 3) -> dict[str, Any]:
     overall = None
     if not feedback.empty:
         overall = kpi_table(feedback, by="all").iloc[0].to_dict()
-    signals = analysis(ctx, "audit.signals", (), event_signals) if have_events else None
+    from touchpath.web.routes.plan import plan_signals
+
+    signals = plan_signals(ctx) if have_events else None
     items = [i for i in plan(session=ctx.db, signals=signals) if i.status != "done"]
     return {
         "kpi": overall,

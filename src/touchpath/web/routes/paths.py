@@ -32,7 +32,7 @@ from touchpath.i18n import _
 from touchpath.labels import N_
 from touchpath.model import Catalogue
 from touchpath.store import crud
-from touchpath.web.deps import Viewer
+from touchpath.web.deps import Ctx, Viewer
 from touchpath.web.pages import NavEntry
 from touchpath.web.routes._analytics import (
     Params,
@@ -150,12 +150,7 @@ def paths_page(ctx: Viewer) -> Response:
     except TouchpathError as exc:
         context["errors"] = [str(exc)]
         return render(ctx.request, "paths.html", context, ctx=ctx, status_code=400)
-    stats = analysis(
-        ctx,
-        "paths.touchpoints",
-        (o["collapse"],),
-        lambda events: touchpoint_stats(events, collapse=o["collapse"]),
-    )
+    stats = touchpoint_table(ctx, collapse=o["collapse"])
     context["result"] = view(
         ctx,
         "paths",
@@ -164,6 +159,16 @@ def paths_page(ctx: Viewer) -> Response:
         lambda: draw(top, flows, stats, o["by"], catalogue),
     )
     return render(ctx.request, "paths.html", context, ctx=ctx)
+
+
+def touchpoint_table(ctx: Ctx, *, collapse: bool) -> TouchpointStats:
+    """Touchpoint statistics, once per data version (the plan shares them)."""
+    return analysis(
+        ctx,
+        "paths.touchpoints",
+        (collapse,),
+        lambda events: touchpoint_stats(events, collapse=collapse),
+    )
 
 
 def draw(

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from touchpath.audit.export import plan_csv, plan_markdown
 from touchpath.audit.plan import PlanConfig, PlanItem, Signals
 from touchpath.audit.service import plan
-from touchpath.audit.signals import event_signals
+from touchpath.audit.signals import signals_from
 from touchpath.i18n import _
 from touchpath.labels import N_
 from touchpath.store import audits as store
@@ -24,7 +24,7 @@ from touchpath.store.auth import UserRole
 from touchpath.web.deps import Analyst, Ctx, Viewer
 from touchpath.web.forms import Form
 from touchpath.web.pages import NavEntry
-from touchpath.web.routes._analytics import analysis, events_state, metadata_view
+from touchpath.web.routes._analytics import events_state, metadata_view
 from touchpath.web.templating import flash, render
 
 router = APIRouter()
@@ -37,6 +37,8 @@ SOURCES = {
     "dropoff": N_("drop-off after the touchpoint"),
     "negative": N_("negative feedback"),
 }
+LOOKBACK = dt.timedelta(days=30)  # as event_signals and the attribution page's default
+
 STATUSES = {
     "open": N_("open"),
     "in_progress": N_("in progress"),
@@ -49,7 +51,18 @@ def _signals(ctx: Ctx) -> tuple[Signals | None, str]:
     data, problem = events_state(ctx)
     if data is None or not data.events:
         return None, problem or _("No events yet: importance comes from the audit alone.")
-    return analysis(ctx, "audit.signals", (), event_signals), ""
+    return plan_signals(ctx), ""
+
+
+def plan_signals(ctx: Ctx) -> Signals:
+    """:func:`~touchpath.audit.signals.event_signals` from the tables the paths and
+    attribution pages cache for their defaults, so the first of these pages pays for all."""
+    from touchpath.web.routes.attribution import computed, conversion_paths
+    from touchpath.web.routes.paths import touchpoint_table
+
+    stats = touchpoint_table(ctx, collapse=True)
+    paths = conversion_paths(ctx, "touchpoint", lookback=LOOKBACK, ages=False)
+    return computed(ctx, "audit.signals", (), lambda: signals_from(stats.stats, paths))  # type: ignore[no-any-return]
 
 
 def _items(ctx: Ctx) -> tuple[list[PlanItem], Signals | None, str]:
