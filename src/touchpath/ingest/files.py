@@ -611,6 +611,7 @@ class ParquetReader:
     """Parquet files; every column is read as text and typed by the pipeline."""
 
     format = "parquet"
+    positional_lines = True
 
     def sniff(self, path: Path) -> bool:
         return head_bytes(path, 4) == b"PAR1"

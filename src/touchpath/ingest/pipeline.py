@@ -5,6 +5,10 @@ that fail a check keep their reason, and :mod:`.quarantine` finds their lines an
 Then, in **one transaction**, the good rows go to ``events``, the bad ones to
 ``quarantine`` and the counts to ``imports``: a failure leaves nothing half-imported.
 
+``seq`` keeps the file order: the row's position is its ``line`` when the reader says
+so (Parquet's row number); otherwise the rows are numbered (``row_number() OVER ()``, a
+window over the whole file: numbering a CSV costs about as much as reading it).
+
 Re-importing a file adds nothing: rows without an ``event_id`` get a stable one (an md5 of
 customer, UTC time, event name, touchpoint, url and value; the k-th identical row of a file
 gets ``md5(id#k)``), and rows whose id is already stored, or repeats earlier in the same
@@ -14,11 +18,12 @@ file, count as duplicates.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -258,6 +263,9 @@ class _Job:
     plan: _Plan
     mapping: Mapping
     step: Progress
+    # set by _materialise: the position of a _tp_rows row, and its counts (all, bad, good)
+    _ordinal: str = field(default="r.rowid + 1", init=False)
+    _counts: tuple[int, int, int] = field(default=(0, 0, 0), init=False)
 
     def run(self, *, streaming: bool) -> ImportReport:
         """One attempt, in one transaction.
@@ -265,8 +273,8 @@ class _Job:
         Streaming: the typed rows go straight into ``events``; rows that fail a check, or
         whose id is stored already, go in as marker rows that are counted and deleted
         before the commit. A file with bad rows is scanned once more for their details.
-        Materialised: the typed rows land in a temporary table first, which also gives
-        the file order needed to keep the first of repeated ids.
+        Materialised: the typed rows land in a temporary table first, in file order,
+        which gives ``seq`` and the first of repeated ids.
         """
         con = self.con
         started_at = datetime.now(UTC)
@@ -276,7 +284,7 @@ class _Job:
             origin = f"(SELECT * FROM ({self.plan.staged}) LIMIT {_SAMPLE_ROWS})"
         else:
             self._materialise()
-            origin = f"(SELECT * FROM {ROWS} WHERE err IS NULL)"
+            origin = f"(SELECT * FROM {ROWS} WHERE err IS NULL LIMIT {_SAMPLE_ROWS})"
         keys = self._dimensions(origin)
         if streaming:
             # the sample scan filled the rejects tables with a partial view
@@ -329,15 +337,44 @@ class _Job:
         return report
 
     def _materialise(self) -> None:
+        """The typed rows into ``_tp_rows`` in file order, repeated ids marked.
+
+        DuckDB keeps the order of a ``CREATE TABLE AS`` when every operator of its plan
+        does (a batch insert): a row's ``rowid`` is then its position. Otherwise the rows
+        are numbered (``ord``) on the way in.
+        """
+        con = self.con
+        create = f"CREATE OR REPLACE TEMP TABLE {ROWS} AS "
+        typed = self.plan.typed
         try:
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS {self.plan.typed}")
+            with _bulk_settings(con, ordered=True):
+                if _positional(self.reader):
+                    typed = f"SELECT line - 1 AS ord, * FROM ({typed})"
+                    self._ordinal = "r.line"
+                elif _keeps_order(con, create + typed):
+                    self._ordinal = "r.rowid + 1"
+                else:
+                    typed = f"SELECT row_number() OVER () - 1 AS ord, * FROM ({typed})"
+                    self._ordinal = "r.ord + 1"
+                con.execute(create + typed)
         except duckdb.Error as exc:
             raise self._read_error(exc) from None
-        good, distinct = self.con.execute(
-            f"SELECT count(*), count(DISTINCT event_id) FROM {ROWS} WHERE err IS NULL"
-        ).fetchone() or (0, 0)
+        # distinct 64-bit hashes: as many as good rows proves the ids distinct; fewer means
+        # a repeated id or (very rarely) a hash collision, which the exact count tells apart
+        row = con.execute(
+            f"SELECT count(*), count(err), "
+            f"count(DISTINCT hash(event_id)) FILTER (WHERE err IS NULL) FROM {ROWS}"
+        ).fetchone()
+        assert row is not None
+        staged, bad, distinct = (int(v) for v in row)
+        good = staged - bad
         if distinct < good:
-            _mark_in_file_duplicates(self.con)
+            distinct = int(
+                scalar(con, f"SELECT count(DISTINCT event_id) FROM {ROWS} WHERE err IS NULL")
+            )
+        if distinct < good:
+            _mark_in_file_duplicates(con)
+        self._counts = (staged, bad, good)
 
     def _read_error(self, exc: duckdb.Error) -> BaseException:
         if isinstance(exc, duckdb.InterruptException):
@@ -360,12 +397,14 @@ class _Job:
         import_id: int,
         id_sql: str,
         source: str,
+        ordinal: str,
         *,
         customer_sql: str = "r.customer_id",
     ) -> str:
         """The events columns over ``source`` (alias ``r``) joined with the dimensions.
 
-        A key a dimension table lacks (not in the sample) is evaluated in place.
+        ``ordinal`` is the row's 1-based position in the file (over ``r``). A key a
+        dimension table lacks (not in the sample) is evaluated in place.
         """
         channel_keys, rule_keys = keys
         joins = []
@@ -384,8 +423,8 @@ class _Job:
                    nullif(r.event_name, ''), {touchpoint}, coalesce({channel}, 'unassigned'),
                    nullif(r.campaign, ''), nullif(r.source, ''), nullif(r.medium, ''),
                    r.is_conversion, r.value, r.currency, r.attributes, {import_id},
-                   {import_id * SEQ_PER_IMPORT} + r._ord
-            FROM (SELECT row_number() OVER () AS _ord, * FROM {source}) r {" ".join(joins)}
+                   {import_id * SEQ_PER_IMPORT} + {ordinal}
+            FROM {source} r {" ".join(joins)}
         """
 
     def _insert_streaming(
@@ -401,9 +440,12 @@ class _Job:
         customer_sql = (
             f"CASE WHEN r.err IS NOT NULL THEN {_BAD_MARK} {stored}ELSE r.customer_id END"
         )
-        select = self._select(
-            keys, import_id, id_sql, f"({self.plan.typed})", customer_sql=customer_sql
-        )
+        typed = f"({self.plan.typed})"
+        ordinal = "r.line"
+        if not _positional(self.reader):
+            typed = f"(SELECT row_number() OVER () AS _ord, * FROM {typed})"
+            ordinal = "r._ord"
+        select = self._select(keys, import_id, id_sql, typed, ordinal, customer_sql=customer_sql)
         try:
             with _bulk_settings(con):
                 con.execute(f"INSERT INTO events {select}")
@@ -433,10 +475,11 @@ class _Job:
                 f"({_BAD_MARK}, {_DUP_MARK})"
             )
         if bad:
-            # the file order (for line numbers) comes from a second, numbered scan
+            # their details come from a second scan, which gives their position too
+            position = "line - 1" if _positional(self.reader) else "row_number() OVER () - 1"
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE {ROWS} AS SELECT * FROM ("
-                f"SELECT row_number() OVER () - 1 AS ord, * FROM ({self.plan.typed})"
+                f"SELECT {position} AS ord, * FROM ({self.plan.typed})"
                 ") WHERE err IS NOT NULL"
             )
             found = int(scalar(con, f"SELECT count(*) FROM {ROWS}"))
@@ -448,7 +491,7 @@ class _Job:
         self, import_id: int, existing: bool, keys: tuple[list[str], list[str]]
     ) -> tuple[int, int, int, int]:
         con = self.con
-        select = self._select(keys, import_id, "r.event_id", ROWS)
+        select = self._select(keys, import_id, "r.event_id", ROWS, self._ordinal)
         anti = (
             " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = r.event_id)"
             if existing
@@ -457,11 +500,7 @@ class _Job:
         where = f"WHERE r.err IS NULL AND NOT r.dup{anti}"
         with _bulk_settings(con):
             inserted = scalar(con, f"INSERT INTO events {select} {where}")
-        row = con.execute(
-            f"SELECT count(*), count(err), count(*) FILTER (WHERE err IS NULL) FROM {ROWS}"
-        ).fetchone()
-        assert row is not None
-        staged_rows, bad_rows, good_rows = (int(v) for v in row)
+        staged_rows, bad_rows, good_rows = self._counts
         return staged_rows, bad_rows, good_rows, int(inserted or 0)
 
     def _write_quarantine(
@@ -479,12 +518,30 @@ class _Job:
             )
 
 
-@contextlib.contextmanager
-def _bulk_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Settings for the one big INSERT, restored afterwards.
+def _positional(reader: Reader) -> bool:
+    """Whether the reader's staged ``line`` is the row's 1-based position in the file."""
+    return bool(getattr(reader, "positional_lines", False))
 
-    The events table needs no particular row order, so threads may write their own row
-    groups; the small dimension tables must be the hash join's build side (DuckDB
+
+def _keeps_order(con: duckdb.DuckDBPyConnection, create: str) -> bool:
+    """Whether DuckDB runs the ``CREATE TABLE AS`` as a batch insert, keeping row order."""
+    row = con.execute(f"EXPLAIN (FORMAT JSON) {create}").fetchone()  # (key, plan)
+    try:
+        nodes = json.loads(str(row[-1])) if row is not None else None
+    except ValueError:
+        return False
+    return (
+        isinstance(nodes, list) and bool(nodes) and nodes[0].get("name") == "BATCH_CREATE_TABLE_AS"
+    )
+
+
+@contextlib.contextmanager
+def _bulk_settings(con: duckdb.DuckDBPyConnection, *, ordered: bool = False) -> Iterator[None]:
+    """Settings for a bulk statement, restored afterwards.
+
+    Unless ``ordered`` (a ``CREATE TABLE AS`` that must keep the file order), row order
+    need not be kept, so threads may write their own row groups (``seq`` carries the file
+    order); the small dimension tables must be the hash join's build side (DuckDB
     otherwise may build on the 10M-row file because a CSV scan's size is a guess); and
     fallbacks must stay lazy.
     """
@@ -493,10 +550,15 @@ def _bulk_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     ).fetchone()
     assert saved is not None
     disabled = [o for o in str(saved[1] or "").split(",") if o.strip()]
-    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET preserve_insertion_order = {'true' if ordered else 'false'}")
     # common_subexpressions would hoist the fallbacks' trim() out of coalesce/CASE and run
     # them on every row
     extra = ["build_side_probe_side", "common_subexpressions"]
+    if ordered:
+        # in_clause turns an IN list of five or more values into a join, and DuckDB keeps
+        # no row order through a join. (A numbered INSERT keeps it: over such a join the
+        # window is the parallel, blocking kind; without one it streams on one thread.)
+        extra.append("in_clause")
     con.execute("SET disabled_optimizers = " + sql_literal(",".join([*disabled, *extra])))
     try:
         yield

@@ -16,6 +16,10 @@ The pipeline types, checks and stores the rows in DuckDB (no Python per row).
 
 Optional hooks a reader may define (the pipeline looks them up with ``getattr``):
 
+- ``positional_lines = True``: the staged ``line`` is the row's 1-based position in the
+  staged relation, no row skipped (Parquet's row number). The pipeline then takes the
+  file order (``seq``) from it instead of numbering the rows, a window over the whole
+  file that costs about as much as reading a CSV.
 - ``prepare(path) -> Path``: e.g. transcode a cp1251 export into a temporary UTF-8 file;
   the staged SQL then reads the returned path. A prepared file under the system temp folder
   is deleted after the import.
