@@ -263,8 +263,9 @@ class _Job:
     plan: _Plan
     mapping: Mapping
     step: Progress
-    # set by _materialise: the position of a _tp_rows row, and its counts (all, bad, good)
-    _ordinal: str = field(default="r.rowid + 1", init=False)
+    # set by _materialise: the _tp_rows column of a row's 0-based position in the file,
+    # and the counts of rows (all, bad, good)
+    _position: str = field(default="rowid", init=False)
     _counts: tuple[int, int, int] = field(default=(0, 0, 0), init=False)
 
     def run(self, *, streaming: bool) -> ImportReport:
@@ -340,22 +341,22 @@ class _Job:
         """The typed rows into ``_tp_rows`` in file order, repeated ids marked.
 
         DuckDB keeps the order of a ``CREATE TABLE AS`` when every operator of its plan
-        does (a batch insert): a row's ``rowid`` is then its position. Otherwise the rows
-        are numbered (``ord``) on the way in.
+        does (a batch insert): a row's ``rowid`` is then its position. Otherwise the
+        position is a column, ``ord``: the line of a reader with positional lines, or a
+        number given on the way in.
         """
         con = self.con
         create = f"CREATE OR REPLACE TEMP TABLE {ROWS} AS "
         typed = self.plan.typed
         try:
             with _bulk_settings(con, ordered=True):
+                self._position = "ord"
                 if _positional(self.reader):
                     typed = f"SELECT line - 1 AS ord, * FROM ({typed})"
-                    self._ordinal = "r.line"
                 elif _keeps_order(con, create + typed):
-                    self._ordinal = "r.rowid + 1"
+                    self._position = "rowid"
                 else:
                     typed = f"SELECT row_number() OVER () - 1 AS ord, * FROM ({typed})"
-                    self._ordinal = "r.ord + 1"
                 con.execute(create + typed)
         except duckdb.Error as exc:
             raise self._read_error(exc) from None
@@ -373,7 +374,7 @@ class _Job:
                 scalar(con, f"SELECT count(DISTINCT event_id) FROM {ROWS} WHERE err IS NULL")
             )
         if distinct < good:
-            _mark_in_file_duplicates(con)
+            _mark_in_file_duplicates(con, self._position)
         self._counts = (staged, bad, good)
 
     def _read_error(self, exc: duckdb.Error) -> BaseException:
@@ -491,7 +492,7 @@ class _Job:
         self, import_id: int, existing: bool, keys: tuple[list[str], list[str]]
     ) -> tuple[int, int, int, int]:
         con = self.con
-        select = self._select(keys, import_id, "r.event_id", ROWS, self._ordinal)
+        select = self._select(keys, import_id, "r.event_id", ROWS, f"r.{self._position} + 1")
         anti = (
             " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = r.event_id)"
             if existing
@@ -567,13 +568,16 @@ def _bulk_settings(con: duckdb.DuckDBPyConnection, *, ordered: bool = False) -> 
         con.execute("SET disabled_optimizers = " + sql_literal(",".join(disabled)))
 
 
-def _mark_in_file_duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    """Number repeated derived ids (``md5(id#k)``); mark repeated given ids as duplicates."""
+def _mark_in_file_duplicates(con: duckdb.DuckDBPyConnection, position: str) -> None:
+    """Number repeated derived ids (``md5(id#k)``); mark repeated given ids as duplicates.
+
+    ``position`` is the column of ``_tp_rows`` that gives the file order.
+    """
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _tp_occ AS
             SELECT rid, derived, event_id, k FROM (
                 SELECT rowid AS rid, derived, event_id,
-                       row_number() OVER (PARTITION BY event_id ORDER BY rowid) AS k
+                       row_number() OVER (PARTITION BY event_id ORDER BY {position}) AS k
                 FROM {ROWS} WHERE err IS NULL AND event_id IN (
                     SELECT event_id FROM {ROWS} WHERE err IS NULL
                     GROUP BY event_id HAVING count(*) > 1)
