@@ -101,11 +101,16 @@ def time_ours(path: Path, workdir: Path) -> tuple[float, int]:
     return seconds, report.imported
 
 
-def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} CPUs, duckdb {duckdb.__version__}"
+def machine(load: float | None = None) -> str:
+    """The machine, and its 1-minute load average before the run (a shared machine's
+    other work shows in both timings)."""
+    text = f"{platform.machine()}, {os.cpu_count()} CPUs, duckdb {duckdb.__version__}"
+    return text if load is None else f"{text}, load {load:.2f}"
 
 
-def record(rows: list[tuple[str, float, float, float]], events: int, repeat: int) -> None:
+def record(
+    rows: list[tuple[str, float, float, float]], events: int, repeat: int, load: float
+) -> None:
     """Append the results to docs/benchmarks.md (creating its table when needed)."""
     header = "| target | measured | machine | date |\n|---|---|---|---|\n"
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
@@ -121,7 +126,7 @@ def record(rows: list[tuple[str, float, float, float]], events: int, repeat: int
         f"| import {fmt.upper()} ≥ {TARGET:.0%} of raw DuckDB load | "
         f"{ratio:.2f} (raw {raw:.2f} s, ours {ours:.2f} s, {events:,} events, "
         f"best of {repeat}) | "
-        f"{machine()} | {date.today().isoformat()} |"
+        f"{machine(load)} | {date.today().isoformat()} |"
         for fmt, raw, ours, ratio in rows
     ]
     DOC.parent.mkdir(parents=True, exist_ok=True)
@@ -143,6 +148,7 @@ def main() -> None:
 
     csv_path, parquet_path = generate(args.events)
     paths = {"csv": csv_path, "parquet": parquet_path}
+    load = os.getloadavg()[0]
     results = []
     workdir = Path(tempfile.mkdtemp(prefix="touchpath-bench-", dir=DATA))
     try:
@@ -165,9 +171,9 @@ def main() -> None:
             results.append((fmt, raw, ours, ratio))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print(machine())
+    print(machine(load))
     if not args.no_record:
-        record(results, args.events, args.repeat)
+        record(results, args.events, args.repeat, load)
 
 
 if __name__ == "__main__":
