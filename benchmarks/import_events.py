@@ -111,13 +111,14 @@ def machine(load: float | None = None) -> str:
 def record(
     rows: list[tuple[str, float, float, float]], events: int, repeat: int, load: float
 ) -> None:
-    """Append the results to docs/benchmarks.md (creating its table when needed)."""
+    """Add the results to the table of the "Import of events" section of docs/benchmarks.md
+    (creating the section when needed), after its last row."""
     header = "| target | measured | machine | date |\n|---|---|---|---|\n"
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     marker = "## Import of events"
     if marker not in text:
-        text += (
-            f"\n{marker}\n\n"
+        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + (
+            f"{marker}\n\n"
             "`benchmarks/import_events.py`: `touchpath` import vs DuckDB's own "
             "`CREATE TABLE AS SELECT * FROM read_csv/read_parquet` of the same file, "
             "run side by side. Ratio = raw time / our time.\n\n" + header
@@ -129,8 +130,13 @@ def record(
         f"{machine(load)} | {date.today().isoformat()} |"
         for fmt, raw, ours, ratio in rows
     ]
+    doc = text.split("\n")
+    start = doc.index(marker)
+    end = next((i for i in range(start + 1, len(doc)) if doc[i].startswith("## ")), len(doc))
+    last_row = max(i for i in range(start, end) if doc[i].startswith("|"))
+    doc[last_row + 1 : last_row + 1] = lines
     DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(text.rstrip("\n") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    DOC.write_text("\n".join(doc).rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main() -> None:
