@@ -28,13 +28,13 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+from record import add_rows  # benchmarks/record.py, beside this script
 
 from touchpath.engines import DuckDBEngine
 from touchpath.ingest import import_events
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
-DOC = HERE.parent / "docs" / "benchmarks.md"
 TARGET = 0.7
 
 EVENTS_SQL = """
@@ -111,18 +111,12 @@ def machine(load: float | None = None) -> str:
 def record(
     rows: list[tuple[str, float, float, float]], events: int, repeat: int, load: float
 ) -> None:
-    """Add the results to the table of the "Import of events" section of docs/benchmarks.md
-    (creating the section when needed), after its last row."""
-    header = "| target | measured | machine | date |\n|---|---|---|---|\n"
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-    marker = "## Import of events"
-    if marker not in text:
-        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + (
-            f"{marker}\n\n"
-            "`benchmarks/import_events.py`: `touchpath` import vs DuckDB's own "
-            "`CREATE TABLE AS SELECT * FROM read_csv/read_parquet` of the same file, "
-            "run side by side. Ratio = raw time / our time.\n\n" + header
-        )
+    """Add the results to the "Import of events" table of docs/benchmarks.md."""
+    intro = (
+        "`benchmarks/import_events.py`: `touchpath` import vs DuckDB's own "
+        "`CREATE TABLE AS SELECT * FROM read_csv/read_parquet` of the same file, "
+        "run side by side. Ratio = raw time / our time."
+    )
     lines = [
         f"| import {fmt.upper()} ≥ {TARGET:.0%} of raw DuckDB load | "
         f"{ratio:.2f} (raw {raw:.2f} s, ours {ours:.2f} s, {events:,} events, "
@@ -130,13 +124,12 @@ def record(
         f"{machine(load)} | {date.today().isoformat()} |"
         for fmt, raw, ours, ratio in rows
     ]
-    doc = text.split("\n")
-    start = doc.index(marker)
-    end = next((i for i in range(start + 1, len(doc)) if doc[i].startswith("## ")), len(doc))
-    last_row = max(i for i in range(start, end) if doc[i].startswith("|"))
-    doc[last_row + 1 : last_row + 1] = lines
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text("\n".join(doc).rstrip("\n") + "\n", encoding="utf-8")
+    add_rows(
+        "Import of events",
+        intro,
+        "| target | measured | machine | date |\n|---|---|---|---|",
+        lines,
+    )
 
 
 def main() -> None:
