@@ -54,6 +54,7 @@ catalogue_app = typer.Typer(
 )
 app.add_typer(catalogue_app, name="catalogue")
 
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -180,9 +181,11 @@ def _check_engine(name: str) -> None:
 
     if name not in ENGINES:
         choices = ", ".join(sorted(ENGINES))
-        fail(_("unknown events engine {name}; choose one of: {choices}").format(
-            name=name, choices=choices
-        ))
+        fail(
+            _("unknown events engine {name}; choose one of: {choices}").format(
+                name=name, choices=choices
+            )
+        )
 
 
 @app.command(help=_("Summarise the workspace: catalogue, events, channels, imports."))
@@ -209,9 +212,7 @@ def show_summary(s: Any) -> None:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()
-    status = (
-        ", ".join(f"{label(k, Status)} {v}" for k, v in s.touchpoints_by_status.items()) or "0"
-    )
+    status = ", ".join(f"{label(k, Status)} {v}" for k, v in s.touchpoints_by_status.items()) or "0"
     rows = [
         (_("Touchpoints"), f"{s.touchpoints} ({status})"),
         (_("Stages / chains / competitors"), f"{s.stages} / {s.chains} / {s.competitors}"),
