@@ -624,6 +624,22 @@ def test_unknown_touchpoint_with_catalogue(
         import_events(engine, path, mapping=wrong, catalogue=catalogue)
 
 
+def test_catalogue_without_touchpoints_checks_nothing(
+    engine: DuckDBEngine, store: Store, tmp_path: Path
+) -> None:
+    """A new workspace's empty catalogue neither quarantines rows nor refuses rules."""
+    rows = [
+        ["c1", "2025-03-01T10:00:00Z", "site", "https://a.example/"],
+        ["c1", "2025-03-01T10:02:00Z", "", "https://a.example/checkout/1"],
+    ]
+    path = write_csv(tmp_path / "tp.csv", ["customer_id", "ts", "touchpoint", "url"], rows)
+    mapping = parse_mapping('touchpoints:\n  - {touchpoint: checkout, url: "*/checkout/*"}\n')
+    report = import_events(engine, path, mapping=mapping, catalogue=Catalogue(business="new"))
+    invariant(report)
+    assert (report.imported, report.quarantined) == (2, 0)
+    assert sorted(e["touchpoint"] for e in store.events().values()) == ["checkout", "site"]
+
+
 def test_conversions_and_channel_given(engine: DuckDBEngine, store: Store, tmp_path: Path) -> None:
     rows = [
         ["c1", "2025-03-01T10:00:00Z", "lead", "", "email"],

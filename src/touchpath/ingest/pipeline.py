@@ -89,7 +89,9 @@ def import_events(
         Format name (see :data:`~touchpath.ingest.readers.READERS`); default: the
         mapping's ``format``, else detected from the file.
     catalogue
-        When given, touchpoint ids not in it are quarantined.
+        When given, touchpoint ids not in it are quarantined and mapping rules must
+        name its touchpoints. A catalogue without touchpoints (a new workspace that has
+        not described them yet) checks nothing: it would otherwise reject every row.
     progress
         Called as ``progress(stage, fraction)`` at the stages read, validate, write.
 
@@ -117,6 +119,8 @@ def import_events(
     name = fmt or mapping.format or detect_format(path)
     reader = get_reader(name)
     step = progress or (lambda stage, fraction: None)
+    if catalogue is not None and not catalogue.touchpoints:
+        catalogue = None
     step("read", 0.0)
     with _prepared(reader, path, mapping) as source:
         staged = reader.staging_sql(source, mapping)
