@@ -1,7 +1,8 @@
 """``seq`` is each row's position in its file, also when DuckDB reads the file with several
 threads: a CSV bigger than one scan range (DuckDB gives each thread about 8 MB) and a
-Parquet file of many row groups, on the streaming path and on the materialised one (a
-file that repeats an id), with a bad row in the middle.
+Parquet file of many row groups, on the streaming path (the CSV through pyarrow's ordered
+stream, or numbered by DuckDB) and on the materialised one (a file that repeats an id),
+with a bad row in the middle.
 
 Positions and line numbers come from Python's csv module and pyarrow, never from DuckDB.
 """
@@ -18,6 +19,7 @@ import pytest
 from touchpath.engines import DuckDBEngine
 from touchpath.ingest import import_events
 from touchpath.ingest import pipeline as pipeline_module
+from touchpath.ingest.files import CsvReader
 from touchpath.ingest.pipeline import SEQ_PER_IMPORT
 
 CSV_ROWS = 400_000
@@ -61,9 +63,9 @@ def _expected_positions(records: list[list[str]]) -> dict[str, int]:
 
 
 @pytest.mark.parametrize(
-    ("repeat", "ordered_ctas"),
-    [(False, True), (True, True), (True, False)],
-    ids=["streaming", "materialised", "materialised-numbered"],
+    ("repeat", "ordered_ctas", "stream"),
+    [(False, True, True), (False, True, False), (True, True, True), (True, False, True)],
+    ids=["streaming", "streaming-numbered", "materialised", "materialised-numbered"],
 )
 def test_csv_seq_is_the_file_position(
     engine: DuckDBEngine,
@@ -71,7 +73,11 @@ def test_csv_seq_is_the_file_position(
     monkeypatch: pytest.MonkeyPatch,
     repeat: bool,
     ordered_ctas: bool,
+    stream: bool,
 ) -> None:
+    if not stream:
+        # without pyarrow's ordered stream DuckDB reads the file and numbers its rows
+        monkeypatch.setattr(CsvReader, "stream_staging_sql", lambda self, path, mapping: None)
     if not ordered_ctas:
         # the fallback when DuckDB cannot keep the order of the typed rows: number them
         monkeypatch.setattr(pipeline_module, "_keeps_order", lambda con, create: False)

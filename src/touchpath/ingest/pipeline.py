@@ -6,8 +6,9 @@ Then, in **one transaction**, the good rows go to ``events``, the bad ones to
 ``quarantine`` and the counts to ``imports``: a failure leaves nothing half-imported.
 
 ``seq`` keeps the file order: the row's position is its ``line`` when the reader says
-so (Parquet's row number); otherwise the rows are numbered (``row_number() OVER ()``, a
-window over the whole file: numbering a CSV costs about as much as reading it).
+so (Parquet's row number), or comes from the reader's ordered stream (CSV, read by
+pyarrow); otherwise the rows are numbered (``row_number() OVER ()``, a window over the
+whole file: numbering a CSV costs about as much as reading it).
 
 Re-importing a file adds nothing: rows without an ``event_id`` get a stable one (an md5 of
 customer, UTC time, event name, touchpoint, url and value; the k-th identical row of a file
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from touchpath.engines.schema import TABLES, create_table_sql
 from touchpath.errors import TouchpathError
@@ -39,6 +41,7 @@ from touchpath.ingest.quarantine import BAD, collect_bad, rejected_records, samp
 from touchpath.ingest.readers import (
     REJECTS_SCANS,
     REJECTS_TABLE,
+    STREAM_RELATION,
     ImportFileError,
     Reader,
     base_suffix,
@@ -126,7 +129,11 @@ def import_events(
         staged = reader.staging_sql(source, mapping)
         with engine.raw() as con:
             types = _staged_types(con, staged) if reader.format != "csv" else {}
-            plan = _plan(staged, mapping, catalogue, types)
+            stream = getattr(reader, "stream_staging_sql", None)
+            streamed = None
+            if stream is not None and not _positional(reader):
+                streamed = stream(source, mapping)
+            plan = _plan(staged, mapping, catalogue, types, streamed)
             report = _run(con, reader, path, source, plan, mapping, step)
     report.seconds = time.perf_counter() - started
     step("write", 1.0)
@@ -183,6 +190,7 @@ class _Plan:
     channel: str
     rules_on_r: str
     channel_on_r: str
+    stream_typed: str | None = None
 
 
 def _staged_types(con: duckdb.DuckDBPyConnection, staged: str) -> dict[str, str]:
@@ -205,6 +213,7 @@ def _plan(
     mapping: Mapping,
     catalogue: Catalogue | None,
     types: dict[str, str] | None = None,
+    stream_staged: str | None = None,
 ) -> _Plan:
     known = {tp.id for tp in catalogue.touchpoints} if catalogue is not None else None
     try:
@@ -220,6 +229,9 @@ def _plan(
         channel=channel,
         rules_on_r=touchpoint_sql(mapping.touchpoints, known, columns=on_r),
         channel_on_r=channel_group_sql(columns=on_r, own_domains=mapping.own_domains),
+        stream_typed=(
+            typed_sql(stream_staged, mapping, catalogue, types) if stream_staged else None
+        ),
     )
 
 
@@ -233,6 +245,10 @@ SEQ_PER_IMPORT = 1 << 40
 
 class _InFileDuplicatesError(Exception):
     """The fast path found ids repeated inside the file: redo the import materialised."""
+
+
+class _StreamUnreadableError(Exception):
+    """The reader's ordered stream could not read the file exactly: redo it with SQL."""
 
 
 def _run(
@@ -250,7 +266,11 @@ def _run(
         con.execute(create_table_sql(table))
     job = _Job(con, reader, path, source, plan, mapping, step)
     try:
-        return job.run(streaming=True)
+        try:
+            return job.run(streaming=True)
+        except _StreamUnreadableError:
+            job.use_stream = False
+            return job.run(streaming=True)
     except _InFileDuplicatesError:
         return job.run(streaming=False)
     finally:
@@ -271,6 +291,8 @@ class _Job:
     # and the counts of rows (all, bad, good)
     _position: str = field(default="rowid", init=False)
     _counts: tuple[int, int, int] = field(default=(0, 0, 0), init=False)
+    # whether the streaming insert may read the reader's ordered stream (plan.stream_typed)
+    use_stream: bool = field(default=True, init=False)
 
     def run(self, *, streaming: bool) -> ImportReport:
         """One attempt, in one transaction.
@@ -447,15 +469,25 @@ class _Job:
         )
         typed = f"({self.plan.typed})"
         ordinal = "r.line"
+        streamed = False
         if not _positional(self.reader):
-            typed = f"(SELECT row_number() OVER () AS _ord, * FROM {typed})"
-            ordinal = "r._ord"
+            streamed = self._register_stream()
+            if streamed:
+                typed = f"({self.plan.stream_typed})"
+            else:
+                typed = f"(SELECT row_number() OVER () AS _ord, * FROM {typed})"
+                ordinal = "r._ord"
         select = self._select(keys, import_id, id_sql, typed, ordinal, customer_sql=customer_sql)
         try:
             with _bulk_settings(con):
                 con.execute(f"INSERT INTO events {select}")
         except duckdb.Error as exc:
+            if streamed and not isinstance(exc, duckdb.InterruptException):
+                raise _StreamUnreadableError from None
             raise self._read_error(exc) from None
+        finally:
+            if streamed:
+                con.unregister(STREAM_RELATION)
         self.step("validate", 0.6)
         mine = f"FROM events WHERE import_id = {import_id}"
         # customer_id is read only when some ids could be stored already
@@ -488,9 +520,23 @@ class _Job:
                 ") WHERE err IS NOT NULL"
             )
             found = int(scalar(con, f"SELECT count(*) FROM {ROWS}"))
+            if streamed and (found != bad or _rejected_any(con)):
+                # DuckDB's scan saw the file differently from the stream: trust one reader
+                raise _StreamUnreadableError
             if found != bad:
                 raise RuntimeError(f"rescan found {found} bad rows, the import {bad}")
         return total, bad, good, good - stored_dups
+
+    def _register_stream(self) -> bool:
+        """Register the reader's ordered stream as :data:`STREAM_RELATION`, if it has one."""
+        if not self.use_stream or self.plan.stream_typed is None:
+            return False
+        try:
+            batches = self.reader.open_stream(self.source, self.mapping)  # type: ignore[attr-defined]
+        except (pa.ArrowException, OSError, ValueError):
+            return False
+        self.con.register(STREAM_RELATION, batches)
+        return True
 
     def _insert_materialised(
         self, import_id: int, existing: bool, keys: tuple[list[str], list[str]]
@@ -521,6 +567,14 @@ class _Job:
                 "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)",
                 [(report.import_id, report.source, *row) for row in rejected],
             )
+
+
+def _rejected_any(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether DuckDB's CSV scanner rejected lines in this import (its rejects table)."""
+    exists = scalar(
+        con, f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{REJECTS_TABLE}'"
+    )
+    return bool(exists) and bool(scalar(con, f"SELECT EXISTS (SELECT 1 FROM {REJECTS_TABLE})"))
 
 
 def _positional(reader: Reader) -> bool:

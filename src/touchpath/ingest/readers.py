@@ -20,6 +20,15 @@ Optional hooks a reader may define (the pipeline looks them up with ``getattr``)
   staged relation, no row skipped (Parquet's row number). The pipeline then takes the
   file order (``seq``) from it instead of numbering the rows, a window over the whole
   file that costs about as much as reading a CSV.
+- ``stream_staging_sql(path, mapping) -> str | None`` and ``open_stream(path, mapping) ->
+  pyarrow.RecordBatchReader``: an ordered stream of the file's rows, each with its
+  1-based position in :data:`POSITION_COLUMN`, and the staged relation over it (read from
+  :data:`STREAM_RELATION`, ``line`` = the position, ``raw`` NULL; None when the stream
+  would not read this file as the staged SQL does). The pipeline then
+  takes ``seq`` from the stream instead of numbering DuckDB's rows. The stream is
+  strict: anything it cannot read exactly (a wrong column count, invalid UTF-8) raises,
+  and the pipeline then imports the file through the staged SQL as usual, which
+  quarantines such rows.
 - ``prepare(path) -> Path``: e.g. transcode a cp1251 export into a temporary UTF-8 file;
   the staged SQL then reads the returned path. A prepared file under the system temp folder
   is deleted after the import.
@@ -51,11 +60,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GENERIC_FORMATS",
+    "POSITION_COLUMN",
     "READERS",
     "REJECTS_OPTIONS",
     "REJECTS_SCANS",
     "REJECTS_TABLE",
     "STAGED_COLUMNS",
+    "STREAM_RELATION",
     "ImportFileError",
     "Reader",
     "detect_format",
@@ -68,6 +79,11 @@ __all__ = [
 
 STAGED_COLUMNS: tuple[str, ...] = ("line", "raw", *CANONICAL_FIELDS, "attributes")
 """The staged relation's columns, in order."""
+
+STREAM_RELATION = "_tp_stream"
+"""The name an ``open_stream`` reader's batches are registered under."""
+POSITION_COLUMN = "_tp_pos"
+"""The stream's column of each row's 1-based position in the file."""
 
 REJECTS_TABLE = "_tp_reject_errors"
 REJECTS_SCANS = "_tp_reject_scans"

@@ -41,9 +41,13 @@ ERRORS: dict[int, tuple[str, str]] = {
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
-    """The first value of the first row of ``sql`` (None when there is no row)."""
-    row = con.execute(sql).fetchone()
-    return row[0] if row else None
+    """The first value of the first row of ``sql`` (None when there is no row).
+
+    Fetches every row: a result left unfinished keeps the connection busy (DuckDB 2.0
+    then refuses ``register``).
+    """
+    rows = con.execute(sql).fetchall()
+    return rows[0][0] if rows else None
 
 
 def _trimmed(col: str) -> str:
