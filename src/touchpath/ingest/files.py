@@ -13,7 +13,7 @@ import gzip
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -359,8 +359,20 @@ class CsvReader:
         an unclosed quote to the end of the file, where DuckDB quarantines the line).
         """
         delim, names = self.dialect(path, mapping)
-        batches = pa_csv.open_csv(
-            _Unquoted(path, mapping.quote),
+        source = _Unquoted(path, mapping.quote)
+        try:
+            batches = self._open_csv(source, mapping, delim, names)
+        except BaseException:
+            source.close()
+            raise
+        return numbered(batches, done=source.close)
+
+    @staticmethod
+    def _open_csv(
+        source: io.RawIOBase, mapping: Mapping, delim: str, names: Sequence[str]
+    ) -> pa.RecordBatchReader:
+        return pa_csv.open_csv(
+            source,
             read_options=pa_csv.ReadOptions(
                 column_names=names, skip_rows=1 if mapping.header else 0, block_size=16 << 20
             ),
@@ -379,7 +391,6 @@ class CsvReader:
                 quoted_strings_can_be_null=True,
             ),
         )
-        return numbered(batches)
 
     @staticmethod
     def _raw_sql(names: Sequence[str], delim: str, quote: str) -> str:
@@ -460,7 +471,7 @@ class CsvReader:
         return spans
 
 
-class QuoteInFileError(ValueError):
+class _QuoteInFileError(ValueError):
     """The file uses the quote character, which the ordered stream does not read."""
 
 
@@ -482,7 +493,7 @@ class _Unquoted(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         data = self._file.read(size)
         if self._quote and self._quote in data:
-            raise QuoteInFileError(f"{self._path}: uses quotes")
+            raise _QuoteInFileError(f"{self._path}: uses quotes")
         return data
 
     def readinto(self, buffer: Any) -> int:
@@ -495,16 +506,25 @@ class _Unquoted(io.RawIOBase):
         super().close()
 
 
-def numbered(batches: pa.RecordBatchReader) -> pa.RecordBatchReader:
-    """``batches`` with :data:`POSITION_COLUMN`: each row's 1-based position in the stream."""
+def numbered(
+    batches: pa.RecordBatchReader, *, done: Callable[[], None] | None = None
+) -> pa.RecordBatchReader:
+    """``batches`` with :data:`POSITION_COLUMN`: each row's 1-based position in the stream.
+
+    ``done`` runs when the stream ends, is abandoned or fails (e.g. closes the file).
+    """
     schema = batches.schema.append(pa.field(POSITION_COLUMN, pa.int64()))
 
     def with_positions() -> Iterator[pa.RecordBatch]:
         start = 1
-        for batch in batches:
-            positions = pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64))
-            yield pa.RecordBatch.from_arrays([*batch.columns, positions], schema=schema)
-            start += batch.num_rows
+        try:
+            for batch in batches:
+                positions = pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64))
+                yield pa.RecordBatch.from_arrays([*batch.columns, positions], schema=schema)
+                start += batch.num_rows
+        finally:
+            if done is not None:
+                done()
 
     return pa.RecordBatchReader.from_batches(schema, with_positions())
 
