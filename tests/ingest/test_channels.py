@@ -15,6 +15,7 @@ from touchpath.ingest.channels import (
     channel_group_inputs_sql,
     channel_group_row,
     channel_group_sql,
+    channel_url_key_sql,
     host_of,
 )
 from touchpath.model.vocab import ChannelGroup as G
@@ -266,6 +267,38 @@ def test_sql_equals_python(
     assert sql_groups(con, rows, own_domains=["partner.ru"]) == [
         channel_group_row(row, own_domains=["partner.ru"]).value for row in rows
     ]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(ROW, min_size=1, max_size=20))
+def test_url_key_keeps_what_the_grouping_reads(
+    con: duckdb.DuckDBPyConnection, rows: list[dict[str, str | None]]
+) -> None:
+    """Groups are evaluated per distinct key with the url narrowed: the same groups."""
+    sql_groups(con, rows)  # fills `staged`
+    key = channel_url_key_sql()
+    keys = [r[0] for r in con.execute(f"SELECT {key} FROM staged ORDER BY n").fetchall()]
+    for row, narrowed in zip(rows, keys, strict=True):
+        assert narrowed in (None, row["url"])
+        for own in ((), ["partner.ru"]):
+            assert channel_group_row({**row, "url": narrowed}, own_domains=own) == (
+                channel_group_row(row, own_domains=own)
+            ), (row, narrowed)
+
+
+def test_url_key_drops_untagged_urls_without_referrer(con: duckdb.DuckDBPyConnection) -> None:
+    rows: list[dict[str, str | None]] = [
+        {"url": SHOP + "p/1", "referrer": None},
+        {"url": SHOP + "p/1?utm_source=vk", "referrer": None},
+        {"url": SHOP + "p/1", "referrer": "https://ya.ru/"},
+        {"url": SHOP + "p/1", "referrer": "https://www.shop.ru/cart"},  # own site: direct
+    ]
+    sql_groups(con, rows)
+    key = channel_url_key_sql()
+    keys = [r[0] for r in con.execute(f"SELECT {key} FROM staged ORDER BY n").fetchall()]
+    assert keys == [None, SHOP + "p/1?utm_source=vk", SHOP + "p/1", SHOP + "p/1"]
+    groups = [channel_group_row({**row, "url": k}) for row, k in zip(rows, keys, strict=True)]
+    assert groups == [G.DIRECT, G.SOCIAL, G.ORGANIC_SEARCH, G.DIRECT]
 
 
 def test_docs_list_every_group_and_site() -> None:

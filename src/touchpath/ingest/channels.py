@@ -54,6 +54,7 @@ __all__ = [
     "channel_group_inputs_sql",
     "channel_group_row",
     "channel_group_sql",
+    "channel_url_key_sql",
     "host_of",
 ]
 
@@ -356,6 +357,21 @@ def channel_group_inputs_sql(*, columns: Mapping[str, str] | None = None) -> str
         f"'g': trim(lower(coalesce({col('channel')}, ''))), "
         f"'u': {col('url')}, 'r': {col('referrer')}}}"
     )
+
+
+def channel_url_key_sql(*, columns: Mapping[str, str] | None = None) -> str:
+    """The part of the url that the grouping reads, as a DuckDB expression.
+
+    The url counts only through its query (utm tags and click ids all contain ``=``)
+    and, when the row has a referrer, its host (the own-site test). Otherwise it is
+    NULL here, which groups the same. Channel groups are evaluated once per distinct
+    key (see :func:`~touchpath.ingest.typing_sql.dimension_table`): keyed on this
+    instead of the url, a file of a million page urls has a handful of keys.
+    """
+    cols = dict(columns or {})
+    url = cols.get("url", '"url"')
+    referrer = cols.get("referrer", '"referrer"')
+    return f"CASE WHEN {referrer} IS NOT NULL OR contains({url}, '=') THEN {url} END"
 
 
 def channel_group_sql(

@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from touchpath.engines.schema import TABLES, create_table_sql
 from touchpath.errors import TouchpathError
-from touchpath.ingest.channels import channel_group_sql
+from touchpath.ingest.channels import channel_group_sql, channel_url_key_sql
 from touchpath.ingest.files import needs_transcoding, transcode_to_utf8
 from touchpath.ingest.mapping import Mapping
 from touchpath.ingest.quarantine import BAD, collect_bad, rejected_records, sample_rows
@@ -181,7 +181,7 @@ class _Plan:
     """Everything one import runs, as SQL text.
 
     ``rules`` and ``channel`` read the staged column names; the ``*_on_r`` twins read
-    them from the alias ``r``.
+    them from the alias ``r``. ``channel_key`` narrows the channel groups' url key.
     """
 
     staged: str
@@ -190,6 +190,8 @@ class _Plan:
     channel: str
     rules_on_r: str
     channel_on_r: str
+    channel_key: dict[str, str] = field(default_factory=dict)
+    channel_key_on_r: dict[str, str] = field(default_factory=dict)
     stream_typed: str | None = None
 
 
@@ -229,6 +231,8 @@ def _plan(
         channel=channel,
         rules_on_r=touchpoint_sql(mapping.touchpoints, known, columns=on_r),
         channel_on_r=channel_group_sql(columns=on_r, own_domains=mapping.own_domains),
+        channel_key={"url": channel_url_key_sql()},
+        channel_key_on_r={"url": channel_url_key_sql(columns=on_r)},
         stream_typed=(
             typed_sql(stream_staged, mapping, catalogue, types) if stream_staged else None
         ),
@@ -412,7 +416,9 @@ class _Job:
     def _dimensions(self, origin: str) -> tuple[list[str], list[str]]:
         """Channel groups and rule touchpoints per distinct key, from ``origin`` rows."""
         try:
-            channel = dimension_table(self.con, "_tp_channels", self.plan.channel, origin)
+            channel = dimension_table(
+                self.con, "_tp_channels", self.plan.channel, origin, self.plan.channel_key
+            )
             rules = dimension_table(self.con, "_tp_rules", self.plan.rules, origin)
         except duckdb.Error as exc:
             raise self._read_error(exc) from None
@@ -437,7 +443,9 @@ class _Job:
         joins = []
         channel = self.plan.channel_on_r
         if channel_keys:
-            join, channel = dimension_join("c", "_tp_channels", channel_keys, channel)
+            join, channel = dimension_join(
+                "c", "_tp_channels", channel_keys, channel, self.plan.channel_key_on_r
+            )
             joins.append(join)
         rule = self.plan.rules_on_r
         if rule_keys:

@@ -8,6 +8,7 @@ Every staged row becomes one row of ``_tp_rows`` columns: typed values, a derive
 
 from __future__ import annotations
 
+from collections import abc
 from typing import Any
 
 import duckdb
@@ -52,10 +53,10 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
 
 def _trimmed(col: str) -> str:
     """``col`` without surrounding spaces, NULL when empty; copies only strings that have
-    them (``trim`` on every row costs as much as the cast after it)."""
+    them (``trim`` on every row costs as much as the cast after it). ``LIKE`` tests the
+    ends at half the cost of ``starts_with``/``ends_with`` (10M ids: 0.08 s, not 0.15)."""
     return (
-        f"nullif(CASE WHEN starts_with({col}, ' ') OR ends_with({col}, ' ') "
-        f"THEN trim({col}) ELSE {col} END, '')"
+        f"nullif(CASE WHEN {col} LIKE ' %' OR {col} LIKE '% ' THEN trim({col}) ELSE {col} END, '')"
     )
 
 
@@ -227,32 +228,52 @@ def _referenced(expr: str) -> list[str]:
 
 
 def dimension_table(
-    con: duckdb.DuckDBPyConnection, table: str, expr: str, origin: str
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    expr: str,
+    origin: str,
+    narrowed: abc.Mapping[str, str] | None = None,
 ) -> list[str]:
     """Evaluate ``expr`` once per distinct combination of the columns it reads.
 
     Channel grouping and touchpoint rules are long chains of regular expressions; real
     files repeat a few thousand (source, medium, url ...) combinations millions of times.
+    ``narrowed`` gives, for a key column, the SQL (over ``origin``) of the part of it
+    that ``expr`` reads (see :func:`~touchpath.ingest.channels.channel_url_key_sql`).
     Returns the key columns (empty when ``expr`` reads none: it is then a constant).
     """
     keys = _referenced(expr)
+    narrowed = narrowed or {}
     con.execute(f"DROP TABLE IF EXISTS {table}")
     if keys:
-        cols = ", ".join(keys)
+        cols = ", ".join(f"{narrowed.get(k, k)} AS {k}" for k in keys)
         con.execute(
-            f"CREATE TEMP TABLE {table} AS SELECT hash({cols}) AS h, *, {expr} AS result "
+            f"CREATE TEMP TABLE {table} AS SELECT *, true AS {_HIT}, {expr} AS result "
             f"FROM (SELECT DISTINCT {cols} FROM {origin})"
-        )
-        # the join is on the hash; a hash two keys share is left to in-place evaluation
-        con.execute(
-            f"DELETE FROM {table} WHERE h IN (SELECT h FROM {table} GROUP BY h HAVING count(*) > 1)"
         )
     return keys
 
 
-def dimension_join(alias: str, table: str, keys: list[str], inline: str) -> tuple[str, str]:
-    """(JOIN clause, value) for a dimension table: joined on the keys' hash, the keys
-    compared again so a hash collision can never pick another key's value."""
-    join = f"LEFT JOIN {table} {alias} ON {alias}.h = hash({', '.join('r.' + k for k in keys)})"
-    same = " AND ".join(f"r.{k} IS NOT DISTINCT FROM {alias}.{k}" for k in keys)
-    return join, f"CASE WHEN {alias}.h IS NOT NULL AND {same} THEN {alias}.result ELSE {inline} END"
+_HIT = "_tp_hit"
+
+
+def dimension_join(
+    alias: str,
+    table: str,
+    keys: list[str],
+    inline: str,
+    narrowed: abc.Mapping[str, str] | None = None,
+) -> tuple[str, str]:
+    """(JOIN clause, value) for a dimension table over the rows aliased ``r``.
+
+    ``narrowed`` gives the key SQL over ``r`` for the columns narrowed in the table. A
+    key the table lacks gets ``inline``, the expression evaluated in place. (DuckDB
+    hashes and compares the keys itself: faster than joining on our own hash of them
+    and comparing them again.)
+    """
+    narrowed = narrowed or {}
+    same = " AND ".join(
+        f"{narrowed.get(k, 'r.' + k)} IS NOT DISTINCT FROM {alias}.{k}" for k in keys
+    )
+    join = f"LEFT JOIN {table} {alias} ON {same}"
+    return join, f"CASE WHEN {alias}.{_HIT} THEN {alias}.result ELSE {inline} END"
