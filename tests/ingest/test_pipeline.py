@@ -655,6 +655,41 @@ def test_conversions_and_channel_given(engine: DuckDBEngine, store: Store, tmp_p
     assert by_time[1]["channel"] == channel_group_row({"channel": "not a group"}).value
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_ids_and_currency_lose_surrounding_spaces(
+    engine: DuckDBEngine, store: Store, tmp_path: Path, fmt: str
+) -> None:
+    """Spaces around an id or currency go; inside they stay; blank means missing."""
+    header = ["event_id", "customer_id", "ts", "value", "currency"]
+    ts = "2025-03-01T10:00:00Z"
+    rows = [
+        [" e1", "c1 ", ts, "1", " eur "],
+        ["e2", "c 2", ts, "", ""],
+        ["e 3 ", "  c3", ts, "", ""],
+        ["e4", "   ", ts, "", ""],  # blank customer: quarantined
+        ["", "c5", ts, "", ""],  # no event id: derived
+        ["   ", "c6", ts, "", ""],  # blank event id: derived
+    ]
+    path = write_csv(tmp_path / "ids.csv", header, rows)
+    if fmt == "parquet":
+        table = pa.table({name: [row[i] for row in rows] for i, name in enumerate(header)})
+        path = tmp_path / "ids.parquet"
+        pq.write_table(table, path)
+    report = import_events(engine, path)
+    assert (report.imported, report.quarantined) == (5, 1)
+    assert store.quarantine()[0]["field"] == "customer_id"
+    events = store.events()
+    assert {k: events[k]["customer_id"] for k in ("e1", "e2", "e 3")} == {
+        "e1": "c1",
+        "e2": "c 2",
+        "e 3": "c3",
+    }
+    assert events["e1"]["currency"] == "EUR"
+    derived = {e["customer_id"]: k for k, e in events.items() if k not in ("e1", "e2", "e 3")}
+    assert set(derived) == {"c5", "c6"}
+    assert all(len(k) == 32 and k.strip() == k for k in derived.values())
+
+
 def test_value_needs_currency(engine: DuckDBEngine, store: Store, tmp_path: Path) -> None:
     rows = [["c1", "2025-03-01T10:00:00Z", "12.5"], ["c2", "2025-03-01T10:00:00Z", "0"]]
     path = write_csv(tmp_path / "v.csv", ["customer_id", "ts", "value"], rows)
