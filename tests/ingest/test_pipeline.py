@@ -475,6 +475,23 @@ def test_repeated_event_id_keeps_the_first(
     assert store.events()["x1"]["event_name"] == "first"
 
 
+@pytest.mark.parametrize("repeat", [False, True])
+def test_bad_rows_are_not_repeats(
+    engine: DuckDBEngine, store: Store, tmp_path: Path, repeat: bool
+) -> None:
+    """Quarantined rows share one marker id on the way: they must not read as repeats."""
+    rows = [[f"e{i}", f"c{i % 7}", f"2025-03-01T10:{i % 60:02d}:00Z"] for i in range(3000)]
+    for i in (10, 1500, 2999):
+        rows[i][2] = "not a time"
+    if repeat:
+        rows[2500][0] = "e20"
+    path = write_csv(tmp_path / "b.csv", ["event_id", "customer_id", "ts"], rows)
+    report = import_events(engine, path)
+    assert report.quarantined == 3
+    assert (report.imported, report.duplicates) == ((2996, 1) if repeat else (2997, 0))
+    assert store.events()["e20"]["ts_us"] == parse_time("2025-03-01T10:20:00Z")
+
+
 def test_overlapping_files(engine: DuckDBEngine, store: Store, tmp_path: Path) -> None:
     header = ["event_id", "customer_id", "ts"]
     a = [[f"e{i}", "c", f"2025-03-01T10:{i:02d}:00Z"] for i in range(10)]
