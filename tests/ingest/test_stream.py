@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from touchpath.engines import DuckDBEngine
-from touchpath.ingest import import_events, parse_mapping
+from touchpath.ingest import import_events, parse_mapping, pipeline
 from touchpath.ingest.files import CsvReader
 from touchpath.ingest.mapping import Mapping
+from touchpath.ingest.yandex_metrica import YandexMetricaReader
 
 HEADER = "event_id,customer_id,ts,event_name,utm_source,value,currency\n"
 ROWS = [
@@ -42,20 +43,21 @@ def _import_both(
     path: Path,
     monkeypatch: pytest.MonkeyPatch,
     mapping: Mapping | None = None,
+    reader: type = CsvReader,
 ) -> tuple[dict[str, Any], dict[str, Any], int]:
     """Import ``path`` with the stream and without; (with, without, streams opened)."""
     opened: list[Path] = []
     open_stream = CsvReader.open_stream
 
-    def counting(self: CsvReader, source: Path, rules: Mapping) -> Any:
+    def counting(self: CsvReader, source: Path, rules: Mapping, **kwargs: Any) -> Any:
         opened.append(source)
-        return open_stream(self, source, rules)
+        return open_stream(self, source, rules, **kwargs)
 
     monkeypatch.setattr(CsvReader, "open_stream", counting)
     results = []
     for name in ("with", "without"):
         if name == "without":
-            monkeypatch.setattr(CsvReader, "stream_staging_sql", lambda self, p, m: None)
+            monkeypatch.setattr(reader, "stream_staging_sql", lambda self, p, m: None)
         engine = DuckDBEngine(tmp_path / f"{name}.duckdb")
         engine.create()
         report = import_events(engine, path, mapping=mapping)
@@ -179,3 +181,40 @@ def test_no_quoting_reads_quotes_as_text(tmp_path: Path, monkeypatch: pytest.Mon
     assert opened == 1
     assert streamed == reference
     assert [row[3] for row in streamed["events"]] == ['"view']
+
+
+METRICA = Path(__file__).parent / "vendor_data" / "metrica_visits.tsv"
+
+
+@pytest.mark.parametrize("damage", ["none", "bad-rows-and-blank-line"])
+def test_metrica_visits_stream_as_duckdb_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    """The Logs API's TSV has no quotes: it streams too, with the same result."""
+    lines = METRICA.read_text(encoding="utf-8").splitlines(keepends=True)
+    if damage != "none":
+        fields = lines[3].split("\t")
+        fields[2] = ""  # no clientID: quarantined
+        fields[3] = "yesterday"  # and no time
+        lines[3] = "\t".join(fields)
+        lines.insert(5, "\n")
+    path = tmp_path / "visits.tsv"
+    path.write_text("".join(lines), encoding="utf-8")
+    attempts: list[bool] = []  # per attempt: whether it may read the stream
+    run = pipeline._Job.run
+
+    def spying(self: Any, *, streaming: bool) -> Any:
+        attempts.append(self.use_stream)
+        return run(self, streaming=streaming)
+
+    monkeypatch.setattr(pipeline._Job, "run", spying)
+    streamed, reference, opened = _import_both(
+        tmp_path, path, monkeypatch, reader=YandexMetricaReader
+    )
+    assert opened == 1
+    assert attempts == [True, True]  # read by the stream at once, no second attempt
+    assert streamed == reference
+    assert streamed["counts"][0] == 16  # rows read: the sample's, blank line not counted
+    assert streamed["events"]
+    found = [row[:2] for row in streamed["quarantine"]]
+    assert ((4, "customer_id") in found) == (damage != "none")

@@ -45,6 +45,7 @@ __all__ = [
     "match_columns",
     "reject_lines",
     "scan_newlines",
+    "streamable",
 ]
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -261,6 +262,12 @@ def _unique_names(names: Sequence[str]) -> list[str]:
     return out
 
 
+def streamable(path: Path) -> bool:
+    """Whether :meth:`CsvReader.open_stream` may read the file: not a compressed one
+    (DuckDB reads those; decompression is one thread anyway)."""
+    return path.suffix.lower() not in _COMPRESSED
+
+
 class CsvReader:
     """Delimited text: CSV, TSV, ``;``-separated exports; ``.gz`` is read directly.
 
@@ -335,7 +342,7 @@ class CsvReader:
         None for a compressed file (DuckDB reads those: decompression is one thread
         anyway).
         """
-        if path.suffix.lower() in _COMPRESSED:
+        if not streamable(path):
             return None
         _, names = self.dialect(path, mapping)
         chosen, attributes = match_columns(names, mapping, path)
@@ -345,7 +352,9 @@ class CsvReader:
             f"{STREAM_RELATION} AS src", cols, line=POSITION_COLUMN, raw="NULL", attributes=attrs
         )
 
-    def open_stream(self, path: Path, mapping: Mapping) -> pa.RecordBatchReader:
+    def open_stream(
+        self, path: Path, mapping: Mapping, dialect: tuple[str, list[str]] | None = None
+    ) -> pa.RecordBatchReader:
         """The records in file order, numbered, from pyarrow's streaming CSV reader.
 
         Why: DuckDB's ``read_csv`` gives no row number, and numbering its rows with a
@@ -357,8 +366,10 @@ class CsvReader:
         character raises too, as soon as it is read: where quotes are used the two readers
         differ (pyarrow takes ``"ab"c`` as ``abc``, keeps the spaces of `` "x"`` and runs
         an unclosed quote to the end of the file, where DuckDB quarantines the line).
+        ``dialect`` (delimiter, column names) is for vendor readers that name the columns
+        themselves.
         """
-        delim, names = self.dialect(path, mapping)
+        delim, names = dialect or self.dialect(path, mapping)
         source = _Unquoted(path, mapping.quote)
         try:
             batches = self._open_csv(source, mapping, delim, names)

@@ -35,9 +35,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from touchpath.ingest.files import CsvReader
+from touchpath.ingest.files import CsvReader, streamable
 from touchpath.ingest.readers import (
+    POSITION_COLUMN,
     REJECTS_OPTIONS,
+    STREAM_RELATION,
     ImportFileError,
     head_bytes,
     quote_ident,
@@ -48,6 +50,7 @@ from touchpath.ingest.readers import (
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
     from touchpath.ingest.mapping import Mapping
 
@@ -169,6 +172,43 @@ class YandexMetricaReader:
         return None
 
     def staging_sql(self, path: Path, mapping: Mapping) -> str:
+        names, columns, attributes = self._staged_columns(path, mapping)
+        raw = (
+            "concat_ws(chr(9), " + ", ".join(f"coalesce({quote_ident(n)}, '')" for n in names) + ")"
+        )
+        types = ", ".join(f"{sql_literal(n)}: 'VARCHAR'" for n in names)
+        source_sql = (
+            f"(SELECT row_number() OVER () + 1 AS _line, * FROM read_csv("
+            f"{sql_literal(str(path))}, auto_detect=false, header=true, "
+            f"delim={sql_literal(chr(9))}, "
+            f"quote='', escape='', columns={{{types}}}, compression='auto', {REJECTS_OPTIONS}))"
+        )
+        return staged_select(source_sql, columns, line="_line", raw=raw, attributes=attributes)
+
+    def stream_staging_sql(self, path: Path, mapping: Mapping) -> str | None:
+        """The staged relation over :meth:`open_stream` (see readers); None for a
+        compressed file."""
+        if not streamable(path):
+            return None
+        _, columns, attributes = self._staged_columns(path, mapping)
+        return staged_select(
+            f"{STREAM_RELATION} AS src",
+            columns,
+            line=POSITION_COLUMN,
+            raw="NULL",
+            attributes=attributes,
+        )
+
+    def open_stream(self, path: Path, mapping: Mapping) -> pa.RecordBatchReader:
+        """The rows in file order, numbered, read by pyarrow as the CSV reader does
+        (TabSeparated has no quotes, so no file falls back for using them)."""
+        tsv = mapping.model_copy(update={"delimiter": "\t", "quote": "", "header": True})
+        return self._csv.open_stream(path, tsv, dialect=("\t", _header(path)))
+
+    def _staged_columns(
+        self, path: Path, mapping: Mapping
+    ) -> tuple[list[str], dict[str, str], str | None]:
+        """The header names, the staged columns' SQL over them, and the attributes' SQL."""
         names = _header(path)
         if not names or not all(name.startswith(PREFIX) for name in names):
             raise ImportFileError(
@@ -299,17 +339,7 @@ class YandexMetricaReader:
             if rest
             else None
         )
-        raw = (
-            "concat_ws(chr(9), " + ", ".join(f"coalesce({quote_ident(n)}, '')" for n in names) + ")"
-        )
-        types = ", ".join(f"{sql_literal(n)}: 'VARCHAR'" for n in names)
-        source_sql = (
-            f"(SELECT row_number() OVER () + 1 AS _line, * FROM read_csv("
-            f"{sql_literal(str(path))}, auto_detect=false, header=true, "
-            f"delim={sql_literal(chr(9))}, "
-            f"quote='', escape='', columns={{{types}}}, compression='auto', {REJECTS_OPTIONS}))"
-        )
-        return staged_select(source_sql, columns, line="_line", raw=raw, attributes=attributes)
+        return names, columns, attributes
 
     def resolve_lines(
         self, con: duckdb.DuckDBPyConnection, path: Path, table: str, rows: int
