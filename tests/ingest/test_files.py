@@ -24,6 +24,7 @@ from touchpath.ingest.mapping import Mapping, parse_mapping
 from touchpath.ingest.readers import (
     ImportFileError,
     get_reader,
+    insert_rows,
     register_reader,
     staged_select,
 )
@@ -228,15 +229,29 @@ def test_scan_newlines_and_read_lines(tmp_path: Path) -> None:
     data = "\n".join(lines).encode("utf-8")  # no newline at the end
     for path in (tmp_path / "l.txt", tmp_path / "l.txt.gz"):
         path.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
-        positions = sorted(rng.sample(range(len(data)), 50))
-        before, total, ends = scan_newlines(path, positions)
-        assert before == [data.count(b"\n", 0, p) for p in positions]
+        # few positions, then many per 1 MiB chunk with repeats (the counting resumes)
+        for positions in (
+            sorted(rng.sample(range(len(data)), 50)),
+            [*sorted(rng.choices(range(len(data)), k=3000)), len(data) + 5],
+        ):
+            before, total, ends = scan_newlines(path, positions)
+            assert before == [data.count(b"\n", 0, p) for p in positions]
         assert (total, ends) == (data.count(b"\n"), False)
         wanted = [(1, 1), (700, 702), (1500, 1500)]
         texts = read_lines(path, wanted)
         assert texts[1] == lines[0].rstrip("\r")
         assert texts[700] == "\n".join(line.rstrip("\r") for line in lines[699:702])
         assert texts[1500] == lines[1499].rstrip("\r")
+
+
+def test_insert_rows_in_one_statement() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (n BIGINT, s VARCHAR)")
+    rows = [(i, None if i % 3 == 0 else f"ё'{i}\"") for i in range(5000)]
+    insert_rows(con, "t", ("BIGINT", "VARCHAR"), rows)
+    insert_rows(con, "t", ("BIGINT", "VARCHAR"), [])
+    assert con.execute("SELECT n, s FROM t ORDER BY n").fetchall() == rows
+    con.close()
 
 
 # --------------------------------------------------------------------------- mapping

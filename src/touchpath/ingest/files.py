@@ -31,6 +31,7 @@ from touchpath.ingest.readers import (
     ImportFileError,
     base_suffix,
     head_bytes,
+    insert_rows,
     quote_ident,
     register_reader,
     sql_literal,
@@ -172,8 +173,13 @@ def scan_newlines(path: Path, positions: Sequence[int]) -> tuple[list[int], int,
             if not chunk:
                 break
             end = offset + len(chunk)
+            cursor = seen = 0  # newlines in chunk[:cursor]: each byte is counted once
             while index < len(pending) and pending[index] < end:
-                before.append(total + chunk.count(b"\n", 0, max(pending[index] - offset, 0)))
+                upto = max(pending[index] - offset, 0)
+                if upto > cursor:
+                    seen += chunk.count(b"\n", cursor, upto)
+                    cursor = upto
+                before.append(total + seen)
                 index += 1
             total += chunk.count(b"\n")
             offset = end
@@ -221,7 +227,7 @@ def _ord_to_line_by_rejects(
         slots: dict[int, int] = {}
         for j, line in enumerate(sorted(rejected), start=1):
             slots[line - (j - 1)] = j
-        con.executemany("INSERT INTO _tp_rejslots VALUES (?, ?)", list(slots.items()))
+        insert_rows(con, "_tp_rejslots", ("BIGINT", "BIGINT"), list(slots.items()))
     con.execute(
         f"""
         UPDATE {table} SET line = x.l FROM (
@@ -551,8 +557,7 @@ def _update_from(
     """``UPDATE table SET column = value WHERE key = k`` for each (k, value) pair."""
     con.execute("DROP TABLE IF EXISTS _tp_pairs")
     con.execute(f"CREATE TEMP TABLE _tp_pairs (k BIGINT, v {sql_type})")
-    if pairs:
-        con.executemany("INSERT INTO _tp_pairs VALUES (?, ?)", list(pairs))
+    insert_rows(con, "_tp_pairs", ("BIGINT", sql_type), pairs)
     con.execute(f"UPDATE {table} SET {column} = p.v FROM _tp_pairs p WHERE {table}.{key} = p.k")
     con.execute("DROP TABLE _tp_pairs")
 

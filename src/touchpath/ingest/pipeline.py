@@ -47,6 +47,7 @@ from touchpath.ingest.readers import (
     base_suffix,
     detect_format,
     get_reader,
+    insert_rows,
     sql_literal,
 )
 from touchpath.ingest.report import ImportReport
@@ -556,11 +557,12 @@ class _Job:
             f"INSERT INTO quarantine SELECT {report.import_id}, {src}, line, field, reason, raw "
             f"FROM {BAD} ORDER BY line"
         )
-        if rejected:
-            self.con.executemany(
-                "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)",
-                [(report.import_id, report.source, *row) for row in rejected],
-            )
+        insert_rows(
+            self.con,
+            "quarantine",
+            ("BIGINT", "VARCHAR", "BIGINT", "VARCHAR", "VARCHAR", "VARCHAR"),
+            [(report.import_id, report.source, *row) for row in rejected],
+        )
 
 
 def _marked(column: str, mark: str) -> str:

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Mapping as AbcMapping
+from collections.abc import Sequence
 from collections.abc import Set as AbcSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -56,6 +57,8 @@ from touchpath.ingest.mapping import CANONICAL_FIELDS
 from touchpath.ingest.rules import sql_literal
 
 if TYPE_CHECKING:
+    import duckdb
+
     from touchpath.ingest.mapping import Mapping
 
 __all__ = [
@@ -71,6 +74,7 @@ __all__ = [
     "Reader",
     "detect_format",
     "get_reader",
+    "insert_rows",
     "quote_ident",
     "register_reader",
     "sql_literal",
@@ -208,6 +212,24 @@ def quote_ident(name: str) -> str:
     '"event name"'
     """
     return '"' + name.replace('"', '""') + '"'
+
+
+def insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    types: Sequence[str],
+    rows: Sequence[Sequence[object]],
+) -> None:
+    """``INSERT INTO table`` many rows in one statement (nothing when there are none).
+
+    ``executemany`` runs one statement per row (10,000 quarantined rows took 8 s); here
+    the rows go in column by column, as lists unnested side by side.
+    """
+    if not rows:
+        return
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    values = ", ".join(f"unnest(?::{sql_type}[])" for sql_type in types)
+    con.execute(f"INSERT INTO {table} SELECT {values}", columns)
 
 
 def staged_select(
